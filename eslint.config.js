@@ -1,12 +1,33 @@
 import tseslint from 'typescript-eslint';
 
+/** Packages that must run unchanged in Node and browsers: no platform modules, no runtimes imported eagerly. */
+const PLATFORM_NEUTRAL_SOURCES = ['config', 'features', 'models', 'pipelines', 'legacy-compat'].map(
+  (name) => `packages/${name}/src/**/*.ts`,
+);
+
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', '**/.cache/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.d.ts', '**/.cache/**', 'apps/examples/web/dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { disallowTypeAnnotations: false }],
+    },
+  },
+  {
+    files: PLATFORM_NEUTRAL_SOURCES,
+    ignores: ['packages/*/src/node/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Core packages are platform-neutral: inject platform services instead.' },
+            { group: ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url'], message: 'Core packages are platform-neutral.' },
+            { group: ['onnxruntime-*', '@noise-classifier/runtime-*'], message: 'Runtimes are injected or registered, never imported by core packages.' },
+          ],
+        },
+      ],
     },
   },
 );

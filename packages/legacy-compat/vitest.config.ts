@@ -1,3 +1,3 @@
-import { packageTestConfig } from '../../tooling/vitest-config';
+import { packageTestConfig } from '../../tooling/vitest-config.ts';
 
 export default packageTestConfig();

@@ -1,3 +1,3 @@
-import { libraryConfig } from '../../tooling/tsup-config';
+import { libraryConfig } from '../../tooling/tsup-config.ts';
 
 export default libraryConfig();
