@@ -1,0 +1,153 @@
+import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
+import type { InferenceBackend, InferenceSession, ModelSource, SessionOptions, SessionOutput } from '../backend';
+import { checkRunInput, disposedError } from './check-run-input';
+import { importRuntime } from './import-runtime';
+
+/*
+ * onnxruntime-node and onnxruntime-web share one JavaScript API (onnxruntime-common). This adapter is written
+ * against a structural view of that API, so the core package never imports either runtime; each runtime package
+ * passes its own lazily imported module in.
+ */
+
+export interface OrtTensorLike {
+  readonly data: unknown;
+  readonly dims: readonly number[];
+  dispose?(): void;
+}
+
+export interface OrtSessionLike {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensorLike>, fetches?: readonly string[]): Promise<Record<string, OrtTensorLike>>;
+  release(): Promise<void>;
+}
+
+/** The part of `onnxruntime-common` the adapter uses. */
+export interface OrtModuleLike {
+  readonly InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtSessionLike> };
+  readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensorLike;
+}
+
+export interface OrtBackendSpec<M extends OrtModuleLike> {
+  /** Backend name used by the registry, e.g. `onnxruntime-node`. */
+  readonly name: string;
+  /** npm package to name in "install …" errors. */
+  readonly packageName: string;
+  /** The lazy `import()` of the runtime. */
+  readonly load: () => Promise<M>;
+  /** Runs once after the import (global settings such as wasm threads). */
+  readonly configure?: (ort: M) => void | Promise<void>;
+  /** Session options for `InferenceSession.create`. */
+  readonly sessionOptions: (options: SessionOptions) => object;
+}
+
+/** Input and output names our exporter writes; foreign single-input models fall back to their own names. */
+export const ONNX_INPUT_NAME = 'input';
+export const ONNX_LOGITS_NAME = 'logits';
+
+/** Builds an `InferenceBackend` for any onnxruntime flavour (format `onnx`). */
+export function createOrtBackend<M extends OrtModuleLike>(spec: OrtBackendSpec<M>): InferenceBackend {
+  let ortPromise: Promise<M> | undefined;
+  const loadOnce = (): Promise<M> => {
+    ortPromise ??= importRuntime(spec.packageName, spec.load).then(async (ort) => {
+      await spec.configure?.(ort);
+      return ort;
+    });
+    return ortPromise;
+  };
+
+  return {
+    name: spec.name,
+    formats: ['onnx'],
+    async init() {
+      await loadOnce();
+    },
+    async createSession(source: ModelSource, options: SessionOptions = {}): Promise<InferenceSession> {
+      if (source?.format !== 'onnx' || !(source.bytes instanceof Uint8Array)) {
+        throw new NoiseClassifierError('E_UNSUPPORTED_FORMAT', `${spec.name} opens ONNX models only`, {
+          field: 'source',
+          expected: "{ format: 'onnx', bytes: Uint8Array }",
+          received: source && typeof source === 'object' ? `format ${describeValue((source as { format?: unknown }).format)}` : describeValue(source),
+        });
+      }
+      const ort = await loadOnce();
+      let session: OrtSessionLike;
+      try {
+        session = await ort.InferenceSession.create(source.bytes, spec.sessionOptions(options));
+      } catch (error) {
+        throw new NoiseClassifierError('E_MODEL_FORMAT', `${spec.name} could not load the ONNX model: ${error instanceof Error ? error.message : String(error)}`, {
+          field: 'model',
+          expected: 'a valid ONNX model',
+          received: `${source.bytes.byteLength} bytes`,
+          cause: error,
+        });
+      }
+      return new OrtSession(spec.name, ort, session);
+    },
+  };
+}
+
+class OrtSession implements InferenceSession {
+  private session: OrtSessionLike | undefined;
+  private readonly inputName: string;
+  private readonly outputName: string;
+
+  constructor(
+    readonly backendName: string,
+    private readonly ort: OrtModuleLike,
+    session: OrtSessionLike,
+  ) {
+    this.session = session;
+    this.inputName = pickName(session.inputNames, ONNX_INPUT_NAME, 'input', backendName);
+    this.outputName = session.outputNames.includes(ONNX_LOGITS_NAME) ? ONNX_LOGITS_NAME : session.outputNames[0];
+  }
+
+  async run(input: Float32Array, shape: readonly [number, number, number, number]): Promise<SessionOutput> {
+    const session = this.session;
+    if (!session) throw disposedError(this.backendName);
+    checkRunInput(input, shape);
+    const tensor = new this.ort.Tensor('float32', input, shape);
+    let outputs: Record<string, OrtTensorLike>;
+    try {
+      // Fetch only the logits so the optional probabilities head is not computed.
+      outputs = await session.run({ [this.inputName]: tensor }, [this.outputName]);
+    } catch (error) {
+      throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName} could not run the model: ${error instanceof Error ? error.message : String(error)}`, {
+        field: 'input',
+        received: `shape [${shape.join(', ')}]`,
+        cause: error,
+      });
+    } finally {
+      tensor.dispose?.();
+    }
+    const out = outputs[this.outputName];
+    const [batch, numClasses] = out.dims;
+    if (out.dims.length !== 2 || batch !== shape[0] || !(out.data instanceof Float32Array)) {
+      throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName}: output "${this.outputName}" is not float32 [batch, classes]`, {
+        field: this.outputName,
+        expected: `float32 [${shape[0]}, classes]`,
+        received: `[${out.dims.join(', ')}]`,
+      });
+    }
+    // Copy: some runtimes hand out views into memory they reuse on the next run.
+    const logits = new Float32Array(out.data);
+    out.dispose?.();
+    return { logits, batch, numClasses };
+  }
+
+  async dispose(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.release();
+  }
+}
+
+function pickName(names: readonly string[], preferred: string, what: string, backendName: string): string {
+  if (names.includes(preferred)) return preferred;
+  if (names.length === 1) return names[0];
+  throw new NoiseClassifierError('E_MODEL_FORMAT', `${backendName}: the model has no ${what} named "${preferred}"`, {
+    field: what,
+    expected: `an ${what} named "${preferred}" (or a single ${what})`,
+    received: names.map((n) => `"${n}"`).join(', ') || 'none',
+  });
+}
