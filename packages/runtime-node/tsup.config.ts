@@ -1,3 +1,4 @@
-import { libraryConfig } from '../../tooling/tsup-config.ts';
+import { libraryConfig } from '../../tooling/tsup-config';
 
-export default libraryConfig();
+// `register` is its own entry: importing it registers the backend (a listed side effect).
+export default libraryConfig({ entry: ['src/index.ts', 'src/register.ts'] });

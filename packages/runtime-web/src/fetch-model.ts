@@ -1,0 +1,28 @@
+import { NoiseClassifierError } from '@noise-classifier/config';
+
+/**
+ * Downloads a model file. HTTP errors and network failures become E_MODEL_NOT_FOUND naming the URL and the
+ * status, so a wrong path reads as "not found" rather than as a corrupt model.
+ */
+export async function fetchModel(url: string | URL, init?: RequestInit): Promise<Uint8Array> {
+  const where = String(url);
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw new NoiseClassifierError('E_MODEL_NOT_FOUND', `could not fetch model ${where}: ${error instanceof Error ? error.message : String(error)}`, {
+      field: 'url',
+      expected: 'a reachable model URL',
+      received: where,
+      cause: error,
+    });
+  }
+  if (!response.ok) {
+    throw new NoiseClassifierError('E_MODEL_NOT_FOUND', `could not fetch model ${where}`, {
+      field: 'url',
+      expected: 'HTTP 200',
+      received: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    });
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}

@@ -1,0 +1,11 @@
+/*
+ * Side-effect entry: `import '@noise-classifier/runtime-web/register'` adds onnxruntime-web to the default
+ * backend registry of @noise-classifier/models. Listed in package.json `sideEffects` so bundlers keep it.
+ */
+import { registerBackend } from '@noise-classifier/models';
+import { onnxRuntimeWebBackend } from './onnx-runtime-web-backend';
+
+/** Below onnxruntime-node (100) so a Node process that registers both prefers the native runtime. */
+export const ONNX_RUNTIME_WEB_PRIORITY = 50;
+
+registerBackend(onnxRuntimeWebBackend, ONNX_RUNTIME_WEB_PRIORITY);
