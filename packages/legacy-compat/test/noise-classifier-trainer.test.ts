@@ -1,0 +1,91 @@
+import { isNoiseClassifierError } from '@noise-classifier/config';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { silenceDeprecations } from '../src/deprecation';
+import { NoiseClassifierTrainer } from '../src/noise-classifier-trainer';
+
+/** The seed's CustomNoiseClassifier MLP, in tfjs. */
+function mlp(inputDim: number, numClasses: number, lastActivation?: 'softmax'): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [inputDim], units: 512, activation: 'relu' }),
+      tf.layers.dropout({ rate: 0.3 }),
+      tf.layers.dense({ units: 256, activation: 'relu' }),
+      tf.layers.dropout({ rate: 0.3 }),
+      tf.layers.dense({ units: numClasses, ...(lastActivation ? { activation: lastActivation } : {}) }),
+    ],
+  });
+}
+
+/** Three separable clusters with a seeded generator, so the outcome does not depend on luck. */
+function clusters(perClass: number, dim: number, seed: number) {
+  let s = seed >>> 0;
+  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const features: Float32Array[] = [];
+  const labels: number[] = [];
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < perClass; i++) {
+      const v = new Float32Array(dim);
+      for (let d = 0; d < dim; d++) v[d] = rand() + (d % 3 === c ? 1.5 : 0);
+      features.push(v);
+      labels.push(c);
+    }
+  }
+  return { features, labels };
+}
+
+describe('NoiseClassifierTrainer (custom tfjs model)', () => {
+  beforeAll(async () => {
+    silenceDeprecations();
+    await tf.setBackend('cpu');
+  });
+
+  it('trains the seed MLP on fixed-length vectors and returns the seed history', async () => {
+    const model = mlp(80, 3);
+    const trainer = new NoiseClassifierTrainer(model);
+    expect(trainer.inputDim).toBe(80);
+    expect(trainer.numClasses).toBe(3);
+    const train = clusters(20, 80, 1);
+    const val = clusters(8, 80, 2);
+    const before = await trainer.predict(val.features);
+    const history = await trainer.train(train, val, { num_epochs: 8, batch_size: 16, learning_rate: 1e-3 });
+    expect(Object.keys(history).sort()).toEqual(['train_acc', 'train_loss', 'val_acc', 'val_loss']);
+    expect(history.train_loss).toHaveLength(8);
+    expect(history.val_acc).toHaveLength(8);
+    expect(history.train_loss[7]).toBeLessThan(history.train_loss[0]);
+    const after = await trainer.predict(val.features);
+    const accuracy = (rows: number[][]) =>
+      rows.filter((p, i) => p.indexOf(Math.max(...p)) === val.labels[i]).length / rows.length;
+    expect(accuracy(after)).toBeGreaterThan(0.9);
+    expect(accuracy(after)).toBeGreaterThan(accuracy(before));
+    for (const row of after) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    model.dispose();
+  });
+
+  it('takes label names and a softmax head', async () => {
+    const model = mlp(6, 3, 'softmax');
+    const trainer = new NoiseClassifierTrainer(model, { labels: ['a', 'b', 'c'] });
+    const { features, labels } = clusters(10, 6, 3);
+    const history = await trainer.train({ features, labels: labels.map((l) => 'abc'[l]) }, undefined, { numEpochs: 2 });
+    expect(history.train_loss).toHaveLength(2);
+    expect(history.val_loss).toEqual([]);
+    model.dispose();
+  });
+
+  it('rejects bad models and data with clear errors', async () => {
+    const model = mlp(4, 2);
+    const trainer = new NoiseClassifierTrainer(model);
+    const codeOf = async (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (isNoiseClassifierError(e) ? `${e.code} ${e.field}` : String(e)));
+    expect(await codeOf(trainer.train({ features: [[1, 2, 3]], labels: [0] }))).toBe('E_MODEL_MISMATCH train_dataset.features[0]');
+    expect(await codeOf(trainer.train({ features: [[1, 2, 3, NaN]], labels: [0] }))).toBe('E_DATASET train_dataset.features[0][3]');
+    expect(await codeOf(trainer.train({ features: [[1, 2, 3, 4]], labels: [2] }))).toBe('E_LABEL train_dataset.labels[0]');
+    expect(await codeOf(trainer.train({ features: [[1, 2, 3, 4]], labels: [] }))).toBe('E_DATASET train_dataset.labels');
+    expect(await codeOf(trainer.train({ features: [], labels: [] }))).toBe('E_DATASET train_dataset.features');
+    expect(() => new NoiseClassifierTrainer({} as never)).toThrow(/tfjs LayersModel/);
+    expect(() => new NoiseClassifierTrainer(model, { labels: ['only-one'] })).toThrow(/labels must name every model output/);
+    const conv = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 2, kernelSize: 3 })] });
+    expect(() => new NoiseClassifierTrainer(conv)).toThrow(/input \[null,8,8,1\]/);
+    model.dispose();
+    conv.dispose();
+  });
+});
