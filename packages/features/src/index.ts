@@ -1,0 +1,27 @@
+export type { Spectrogram, DecodedAudio, AudioInput, ModelInputBatch } from './types';
+
+// Front end: STFT, mel filterbanks, dB, MFCC, deltas, FFT backends, TorchAudioFeatureExtractor.
+export {
+  TorchAudioFeatureExtractor,
+  type CreateFeatureExtractorOptions,
+  type FftChoice,
+} from './dsp/torch-audio-feature-extractor';
+export { type FftBackend, type FftBackendFactory } from './dsp/fft-backend';
+export { fftJsFactory } from './dsp/fftjs-backend';
+export { loadPffft, type PffftLoadOptions } from './dsp/pffft-backend';
+export { hannWindow } from './dsp/window';
+export { stftFrameCount, type FrameLayout } from './dsp/stft-frames';
+export { hzToMel, melToHz } from './dsp/mel-scale';
+export {
+  melFilterbank,
+  melFilterbankDense,
+  type MelFilterbankOptions,
+  type SparseMelFilterbank,
+} from './dsp/mel-filterbank';
+export { amplitudeToDbInPlace, type AmplitudeToDbOptions } from './dsp/amplitude-to-db';
+export { createDct } from './dsp/dct';
+export { computeDeltas } from './dsp/deltas';
+
+// Input: decoding, resampling, model windows, augmentation.
+export { decodeAudio } from './io/decode';
+export { decodeWav, type DecodeOptions } from './io/wav';
