@@ -1,0 +1,46 @@
+import type { Spectrogram } from '@noise-classifier/features';
+import type { Prng } from '../synthetic/prng';
+
+/** Spectrogram-domain augmentation, so cached features can be augmented without decoding again. */
+export interface SpectrogramAugmentOptions {
+  /** Random gain in ±gainDb (a constant offset of the dB spectrogram). Default 6. */
+  gainDb?: number;
+  /** SpecAugment frequency masks: how many, and the widest in mel bins. Default 2 × 12. */
+  freqMasks?: number;
+  freqMaskWidth?: number;
+  /** SpecAugment time masks: how many, and the widest in frames. Default 2 × 16. */
+  timeMasks?: number;
+  timeMaskWidth?: number;
+}
+
+/** A random `width`-frame window of the spectrogram (the time-shift augmentation); shorter ones are returned whole. */
+export function cropWindow(spec: Spectrogram, width: number, prng: Prng): Spectrogram {
+  if (spec.frames <= width) return spec;
+  const start = prng.int(spec.frames - width + 1);
+  const data = new Float32Array(spec.bins * width);
+  for (let b = 0; b < spec.bins; b++) data.set(spec.data.subarray(b * spec.frames + start, b * spec.frames + start + width), b * width);
+  return { data, bins: spec.bins, frames: width };
+}
+
+/** Gain plus SpecAugment masks (masked cells take the spectrogram's minimum, i.e. silence in dB). */
+export function augmentSpectrogram(spec: Spectrogram, options: SpectrogramAugmentOptions, prng: Prng): Spectrogram {
+  const { gainDb = 6, freqMasks = 2, freqMaskWidth = 12, timeMasks = 2, timeMaskWidth = 16 } = options;
+  const data = Float32Array.from(spec.data);
+  const offset = prng.uniform(-gainDb, gainDb);
+  let min = Infinity;
+  for (let i = 0; i < data.length; i++) {
+    data[i] += offset;
+    if (data[i] < min) min = data[i];
+  }
+  for (let m = 0; m < freqMasks; m++) {
+    const w = prng.int(Math.min(freqMaskWidth, spec.bins) + 1);
+    const f0 = prng.int(spec.bins - w + 1);
+    for (let b = f0; b < f0 + w; b++) data.fill(min, b * spec.frames, (b + 1) * spec.frames);
+  }
+  for (let m = 0; m < timeMasks; m++) {
+    const w = prng.int(Math.min(timeMaskWidth, spec.frames) + 1);
+    const t0 = prng.int(spec.frames - w + 1);
+    for (let b = 0; b < spec.bins; b++) data.fill(min, b * spec.frames + t0, b * spec.frames + t0 + w);
+  }
+  return { data, bins: spec.bins, frames: spec.frames };
+}

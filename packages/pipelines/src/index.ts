@@ -1,0 +1,49 @@
+// ---------------------------------------------------------------------------------------------------------------
+// Service, data, evaluation, emergency
+// ---------------------------------------------------------------------------------------------------------------
+export type { ClassificationResult, ClassificationMetadata, WindowResult } from './service/classification-result';
+export { softmaxRows, aggregateRows, topKOf, argmax } from './service/probabilities';
+export {
+  toWireClassification,
+  fromWireClassification,
+  type WireClassification,
+  type WireWindow,
+  type WireClassificationMetadata,
+} from './wire/classification-wire';
+export { toWireHistory, fromWireHistory, type TrainingHistory, type WireTrainingHistory } from './wire/history-wire';
+export { toWireEvaluation, fromWireEvaluation, type WireEvaluationReport, type WireClassMetrics } from './wire/evaluation-wire';
+export {
+  computeClassificationMetrics,
+  type EvaluationReport,
+  type ClassMetrics,
+  type MetricsOptions,
+} from './metrics/classification-metrics';
+export { createPrng, shuffled, type Prng } from './synthetic/prng';
+export { powerLawNoise, NOISE_COLOUR_EXPONENTS } from './synthetic/coloured-noise';
+export { ISO_8201_T3, t3CycleSeconds, t3PulseOffsets, t3IsOn, type T3Timing } from './synthetic/alarm-pattern';
+export {
+  SYNTHETIC_KINDS,
+  SYNTHETIC_LABELS,
+  generateSyntheticClip,
+  generateSyntheticSet,
+  mixAtSnr,
+  type SyntheticKind,
+  type SyntheticClip,
+  type SyntheticClipOptions,
+  type SyntheticSetOptions,
+} from './synthetic/synthetic-clips';
+export { parseCsv, parseCsvRecords } from './data/csv';
+export { parseManifest, type ManifestEntry } from './data/manifest';
+export { joinLocation, dirnameOf, basenameOf, isAbsoluteLocation } from './data/paths';
+export {
+  createMemoryCacheStore,
+  sha256Hex,
+  featureConfigHash,
+  encodeSpectrogram,
+  decodeSpectrogram,
+  type FeatureCacheStore,
+} from './data/feature-cache';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Training
+// ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,32 @@
+import type { WindowAggregation } from '@noise-classifier/config';
+
+/** One analysis window of a long clip (the optional timeline). */
+export interface WindowResult {
+  startSeconds: number;
+  endSeconds: number;
+  label: string;
+  confidence: number;
+}
+
+/** Where a result came from; `untrained: true` marks random weights (tests, benchmarks). */
+export interface ClassificationMetadata {
+  untrained: boolean;
+  /** Producer version and creation date of the model file. */
+  modelVersion: string;
+  architecture: string;
+  backend: string;
+  windowCount: number;
+  aggregation: WindowAggregation;
+}
+
+/** The seed's `classify()` result in camelCase; `toWireClassification` gives the snake_case form. */
+export interface ClassificationResult {
+  predictedClass: string;
+  confidence: number;
+  probabilities: Record<string, number>;
+  /** Highest first. */
+  topK: [string, number][];
+  durationSeconds: number;
+  windows?: WindowResult[];
+  metadata?: ClassificationMetadata;
+}

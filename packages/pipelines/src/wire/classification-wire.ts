@@ -1,0 +1,137 @@
+import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
+import type { ClassificationMetadata, ClassificationResult, WindowResult } from '../service/classification-result';
+
+/** The seed's snake_case result, as sent over HTTP, printed by `--json` and returned by the legacy API. */
+export interface WireWindow {
+  start_seconds: number;
+  end_seconds: number;
+  label: string;
+  confidence: number;
+}
+
+export interface WireClassificationMetadata {
+  untrained: boolean;
+  model_version: string;
+  architecture: string;
+  backend: string;
+  window_count: number;
+  aggregation: string;
+}
+
+export interface WireClassification {
+  predicted_class: string;
+  confidence: number;
+  probabilities: Record<string, number>;
+  top_k: [string, number][];
+  duration_seconds: number;
+  windows?: WireWindow[];
+  metadata?: WireClassificationMetadata;
+}
+
+/** The one place a classification becomes snake_case. */
+export function toWireClassification(result: ClassificationResult): WireClassification {
+  const wire: WireClassification = {
+    predicted_class: result.predictedClass,
+    confidence: result.confidence,
+    probabilities: { ...result.probabilities },
+    top_k: result.topK.map(([label, p]) => [label, p]),
+    duration_seconds: result.durationSeconds,
+  };
+  if (result.windows) {
+    wire.windows = result.windows.map((w) => ({
+      start_seconds: w.startSeconds,
+      end_seconds: w.endSeconds,
+      label: w.label,
+      confidence: w.confidence,
+    }));
+  }
+  if (result.metadata) {
+    const m = result.metadata;
+    wire.metadata = {
+      untrained: m.untrained,
+      model_version: m.modelVersion,
+      architecture: m.architecture,
+      backend: m.backend,
+      window_count: m.windowCount,
+      aggregation: m.aggregation,
+    };
+  }
+  return wire;
+}
+
+/** The inverse of `toWireClassification`; validates the shape so bad JSON fails loudly. */
+export function fromWireClassification(input: unknown): ClassificationResult {
+  const wire = expectObject(input, 'classification');
+  const result: ClassificationResult = {
+    predictedClass: expectString(wire.predicted_class, 'predicted_class'),
+    confidence: expectNumber(wire.confidence, 'confidence'),
+    probabilities: expectRecordOfNumbers(wire.probabilities, 'probabilities'),
+    topK: expectArray(wire.top_k, 'top_k').map((pair, i) => {
+      if (!Array.isArray(pair) || pair.length !== 2) fail(`top_k[${i}]`, 'a [label, probability] pair', pair);
+      return [expectString(pair[0], `top_k[${i}][0]`), expectNumber(pair[1], `top_k[${i}][1]`)] as [string, number];
+    }),
+    durationSeconds: wire.duration_seconds === undefined ? 0 : expectNumber(wire.duration_seconds, 'duration_seconds'),
+  };
+  if (wire.windows !== undefined) {
+    result.windows = expectArray(wire.windows, 'windows').map((raw, i): WindowResult => {
+      const w = expectObject(raw, `windows[${i}]`);
+      return {
+        startSeconds: expectNumber(w.start_seconds, `windows[${i}].start_seconds`),
+        endSeconds: expectNumber(w.end_seconds, `windows[${i}].end_seconds`),
+        label: expectString(w.label, `windows[${i}].label`),
+        confidence: expectNumber(w.confidence, `windows[${i}].confidence`),
+      };
+    });
+  }
+  if (wire.metadata !== undefined) {
+    const m = expectObject(wire.metadata, 'metadata');
+    const metadata: ClassificationMetadata = {
+      untrained: m.untrained === true,
+      modelVersion: expectString(m.model_version, 'metadata.model_version'),
+      architecture: expectString(m.architecture, 'metadata.architecture'),
+      backend: expectString(m.backend, 'metadata.backend'),
+      windowCount: expectNumber(m.window_count, 'metadata.window_count'),
+      aggregation: expectString(m.aggregation, 'metadata.aggregation') as ClassificationMetadata['aggregation'],
+    };
+    result.metadata = metadata;
+  }
+  return result;
+}
+
+// Small shape checks shared by the wire converters.
+export function fail(field: string, expected: string, value: unknown): never {
+  throw new NoiseClassifierError('E_CONFIG', `Invalid wire value for ${field}`, {
+    field,
+    expected,
+    received: describeValue(value),
+  });
+}
+
+export function expectObject(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+export function expectString(value: unknown, field: string): string {
+  if (typeof value !== 'string') fail(field, 'a string', value);
+  return value;
+}
+
+export function expectNumber(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'a finite number', value);
+  return value;
+}
+
+export function expectArray(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) fail(field, 'an array', value);
+  return value;
+}
+
+export function expectNumberArray(value: unknown, field: string): number[] {
+  return expectArray(value, field).map((x, i) => expectNumber(x, `${field}[${i}]`));
+}
+
+export function expectRecordOfNumbers(value: unknown, field: string): Record<string, number> {
+  const obj = expectObject(value, field);
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, expectNumber(v, `${field}.${k}`)]));
+}
