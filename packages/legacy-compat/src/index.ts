@@ -13,3 +13,13 @@ export {
 
 // librosa conventions as a preset of the one front end.
 export { LIBROSA_FEATURE_OVERRIDES, LIBROSA_FEATURE_PRESET, createLibrosaFeatureConfig } from './librosa-preset';
+
+// The seed's V2 API, each symbol deprecated and mapped onto the new packages.
+export { AudioFeatureExtractor, LibrosaFeatureExtractor, type LegacySamples } from './audio-feature-extractor';
+export {
+  NoiseClassifierTrainer,
+  type LegacyTrainingConfig,
+  type LegacyTrainingHistory,
+  type LegacyTrainingSet,
+  type NoiseClassifierTrainerOptions,
+} from './noise-classifier-trainer';
