@@ -1,0 +1,51 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ApiError } from './api-error';
+
+/** Environment variable holding comma-separated bearer tokens. */
+export const TOKENS_ENV = 'NOISE_CLASSIFIER_TOKENS';
+
+/** Tokens from options first, else from `NOISE_CLASSIFIER_TOKENS`; blanks dropped. */
+export function resolveTokens(tokens: readonly string[] | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  const list = tokens && tokens.length > 0 ? tokens : (env[TOKENS_ENV] ?? '').split(',');
+  return list.map((t) => t.trim()).filter((t) => t.length > 0);
+}
+
+/**
+ * Checks bearer tokens in constant time. Tokens are kept only as SHA-256 digests, and the digest of the
+ * presented token is compared with every known digest (no early exit), so timing reveals neither which
+ * token matched nor how long it is.
+ */
+export class TokenVerifier {
+  private readonly digests: Buffer[];
+
+  constructor(tokens: readonly string[]) {
+    this.digests = tokens.map(digest);
+  }
+
+  get size(): number {
+    return this.digests.length;
+  }
+
+  /** Returns a stable, non-reversible id for the matching token (used as the rate-limit key), or throws 401. */
+  verify(authorization: string | undefined): string {
+    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) {
+      throw new ApiError(401, 'E_UNAUTHORIZED', 'Missing bearer token: send "Authorization: Bearer <token>"', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    const presented = digest(match[1]);
+    let found = -1;
+    for (let i = 0; i < this.digests.length; i++) {
+      if (timingSafeEqual(presented, this.digests[i]) && found < 0) found = i;
+    }
+    if (found < 0) {
+      throw new ApiError(401, 'E_UNAUTHORIZED', 'Invalid bearer token', { 'www-authenticate': 'Bearer error="invalid_token"' });
+    }
+    return `token-${found}`;
+  }
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}

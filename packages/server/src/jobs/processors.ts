@@ -1,0 +1,129 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AudioDecoder, Classifier, ServedClassification } from '../classifier';
+import { ApiError } from '../http/api-error';
+import { decodeAudioBytes, decodeBase64Field } from '../http/audio-input';
+import { resolveUnderRoot } from './data-root';
+import type { ClassifyBatchJobData, JobContext, JobDataMap, JobName, JobProcessor, TrainJobData } from './job-queue';
+
+/** What a training run needs; paths are already resolved and safe. */
+export interface TrainRunRequest {
+  /** Folder or manifest inside the data root. */
+  readonly datasetPath: string;
+  /** Per-job folder for epoch checkpoints; the same for every attempt of a job, so a retry resumes. */
+  readonly checkpointDir: string;
+  /** Where the trained model (ONNX) is written. */
+  readonly outputPath: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Called after each epoch. */
+  onEpoch(epoch: number, totalEpochs: number, metrics: Record<string, number>): Promise<void>;
+}
+
+export interface TrainRunResult {
+  /** Epochs run in total (including those before a resume). */
+  readonly epochs: number;
+  /** The epoch the run resumed after (0 for a fresh start). */
+  readonly resumedFromEpoch: number;
+  readonly history?: unknown;
+  readonly metrics?: Record<string, unknown>;
+}
+
+export type TrainRunner = (request: TrainRunRequest) => Promise<TrainRunResult>;
+
+export interface JobProcessorOptions {
+  /** Client paths (datasets, batch files) are resolved inside this folder only. */
+  readonly dataRoot?: string;
+  /** Server-owned folder for checkpoints and trained models (`<workDir>/jobs/<job id>/`). */
+  readonly workDir: string;
+  readonly classifier?: () => Promise<Classifier>;
+  readonly decodeAudio?: AudioDecoder;
+  readonly train?: TrainRunner;
+  readonly maxAudioSeconds?: number;
+  /** Most items in one classify-batch job. */
+  readonly maxBatchItems?: number;
+}
+
+/** The processors of the two job kinds, shared by the in-process queue and BullMQ workers. */
+export function createJobProcessor(options: JobProcessorOptions): JobProcessor {
+  const processor = async (name: JobName, data: unknown, context: JobContext): Promise<unknown> => {
+    switch (name) {
+      case 'train':
+        return runTraining(data as TrainJobData, context, options);
+      case 'classify-batch':
+        return runClassifyBatch(data as ClassifyBatchJobData, context, options);
+      default:
+        throw new ApiError(400, 'E_BAD_REQUEST', `Unknown job kind ${JSON.stringify(name)}`);
+    }
+  };
+  return processor as JobProcessor;
+}
+
+/** Checks a job request before it is queued, so the client learns of a bad path at once (the worker checks again). */
+export async function validateJobData<N extends JobName>(name: N, data: JobDataMap[N], options: Pick<JobProcessorOptions, 'dataRoot' | 'maxBatchItems'>): Promise<void> {
+  if (name === 'train') {
+    await resolveUnderRoot(options.dataRoot, (data as TrainJobData).dataset, 'dataset');
+    return;
+  }
+  const items = (data as ClassifyBatchJobData).items;
+  const max = options.maxBatchItems ?? 256;
+  if (!Array.isArray(items) || items.length === 0 || items.length > max) {
+    throw new ApiError(400, 'E_BAD_REQUEST', `items must be an array of 1 to ${max} entries`);
+  }
+  for (const [i, item] of items.entries()) {
+    if (item.path !== undefined) await resolveUnderRoot(options.dataRoot, item.path, `items[${i}].path`);
+    else if (typeof item.audio_data === 'string') decodeBase64Field(item.audio_data, `items[${i}].audio_data`);
+    else throw new ApiError(400, 'E_BAD_REQUEST', `items[${i}] needs audio_data or path`);
+  }
+}
+
+async function runTraining(data: TrainJobData, context: JobContext, options: JobProcessorOptions): Promise<unknown> {
+  if (!options.train) throw new ApiError(400, 'E_BAD_REQUEST', 'This worker cannot train (no trainer configured)');
+  const datasetPath = await resolveUnderRoot(options.dataRoot, data.dataset, 'dataset');
+  const jobDir = path.join(options.workDir, 'jobs', safeId(context.jobId));
+  const checkpointDir = path.join(jobDir, 'checkpoints');
+  await mkdir(checkpointDir, { recursive: true });
+  const outputPath = path.join(jobDir, 'model.onnx');
+  const result = await options.train({
+    datasetPath,
+    checkpointDir,
+    outputPath,
+    config: data.config ?? {},
+    onEpoch: (epoch, total, metrics) => context.reportProgress(epoch / total, { epoch, total_epochs: total, ...metrics }),
+  });
+  return {
+    epochs: result.epochs,
+    resumed_from_epoch: result.resumedFromEpoch,
+    // Relative to the server's work folder: the job id is enough to find it, no absolute path leaks.
+    model_file: path.join('jobs', safeId(context.jobId), 'model.onnx'),
+    ...(result.history === undefined ? {} : { history: result.history }),
+    ...(result.metrics === undefined ? {} : { metrics: result.metrics }),
+  };
+}
+
+async function runClassifyBatch(data: ClassifyBatchJobData, context: JobContext, options: JobProcessorOptions) {
+  if (!options.classifier || !options.decodeAudio) throw new ApiError(400, 'E_BAD_REQUEST', 'This worker cannot classify (no model configured)');
+  await validateJobData('classify-batch', data, options);
+  const classifier = await options.classifier();
+  const limits = { maxAudioSeconds: options.maxAudioSeconds ?? 600 };
+  const results: { id: string; result?: ServedClassification; error?: { code: string; message: string } }[] = [];
+  for (const [i, item] of data.items.entries()) {
+    const id = item.id ?? String(i);
+    try {
+      const bytes = item.path !== undefined
+        ? new Uint8Array(await readFile(await resolveUnderRoot(options.dataRoot, item.path, `items[${i}].path`)))
+        : decodeBase64Field(item.audio_data!, `items[${i}].audio_data`);
+      const clip = await decodeAudioBytes(bytes, item.sample_rate, options.decodeAudio, limits);
+      const [result] = await classifier.classifyBatch([clip]);
+      results.push({ id, result });
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      results.push({ id, error: { code: e.code ?? 'E_INTERNAL', message: e instanceof ApiError || e.code ? String(e.message) : 'Classification failed' } });
+    }
+    await context.reportProgress((i + 1) / data.items.length, { done: i + 1, total: data.items.length });
+  }
+  return { model_version: classifier.modelInfo().modelVersion, results };
+}
+
+function safeId(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_');
+}
