@@ -8,6 +8,7 @@ export { MetricsRegistry, Counter, Gauge, Histogram } from './http/metrics';
 export { buildOpenApiDocument } from './http/openapi';
 export { sniffContainer, decodeBase64Field, decodeRawPcm, ACCEPTED_AUDIO_TYPES, RAW_PCM_TYPES } from './http/audio-input';
 
+export { startWorker, type StartWorkerOptions } from './worker';
 export { startServer, type StartServerOptions, type RunningServer } from './serve';
 
 // Classifier surface

@@ -46,6 +46,13 @@ export interface JobProcessorOptions {
 /** The processors of the two job kinds, shared by the in-process queue and BullMQ workers. */
 export function createJobProcessor(options: JobProcessorOptions): JobProcessor {
   const processor = async (name: JobName, data: unknown, context: JobContext): Promise<unknown> => {
+    try {
+      return await dispatch(name, data, context);
+    } catch (error) {
+      throw scrubError(error, options);
+    }
+  };
+  const dispatch = async (name: JobName, data: unknown, context: JobContext): Promise<unknown> => {
     switch (name) {
       case 'train':
         return runTraining(data as TrainJobData, context, options);
@@ -122,6 +129,21 @@ async function runClassifyBatch(data: ClassifyBatchJobData, context: JobContext,
     await context.reportProgress((i + 1) / data.items.length, { done: i + 1, total: data.items.length });
   }
   return { model_version: classifier.modelInfo().modelVersion, results };
+}
+
+/**
+ * Job errors are shown to API clients: domain errors keep their code and message with the server's folders
+ * replaced by <data>/<work>; anything else (a crash, an fs error) becomes a generic message.
+ */
+function scrubError(error: unknown, options: JobProcessorOptions): Error {
+  const e = error as { code?: unknown; message?: unknown };
+  const known = error instanceof ApiError || (typeof e?.code === 'string' && /^E_[A-Z_]+$/.test(e.code));
+  if (!known) return Object.assign(new Error('Job failed with an internal error'), { code: 'E_INTERNAL' });
+  let message = String(e.message);
+  for (const [dir, name] of [[options.dataRoot, '<data>'], [options.workDir, '<work>']] as const) {
+    if (dir) message = message.split(path.resolve(dir)).join(name);
+  }
+  return Object.assign(new Error(message), { code: e.code });
 }
 
 function safeId(id: string): string {
