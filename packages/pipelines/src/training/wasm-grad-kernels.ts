@@ -174,6 +174,42 @@ export function registerWasmTrainingKernels(tf: Tf): void {
   }
   registerLeadingAxisReductions(tf);
   registerBroadcastBatchNormGrad(tf);
+  registerPoolingGrad(tf);
+}
+
+/**
+ * wasm's MaxPoolGrad is a scalar loop. For the common non-overlapping pool (window = stride, no padding, sizes
+ * divisible) the gradient is dy routed to the arg-max of each window: (x == max) · dy with both broadcast over
+ * the window, which the vectorised elementwise kernels do faster. Other pools use the original kernel.
+ */
+function registerPoolingGrad(tf: Tf): void {
+  const original = tf.getKernel('MaxPoolGrad', 'wasm');
+  if (original === undefined) return;
+  const fallback = original.kernelFunc;
+  tf.unregisterKernel('MaxPoolGrad', 'wasm');
+  tf.registerKernel({
+    kernelName: 'MaxPoolGrad',
+    backendName: 'wasm',
+    ...(original.setupFunc === undefined ? {} : { setupFunc: original.setupFunc }),
+    kernelFunc: (args) => {
+      const { dy, input, output } = args.inputs as Record<string, tfType.Tensor4D>;
+      const { filterSize, strides, pad } = args.attrs as unknown as { filterSize: number | number[]; strides: number | number[]; pad: Pad };
+      const [fh, fw] = pair(filterSize);
+      const [sh, sw] = pair(strides);
+      const [n, h, w, c] = input!.shape;
+      const simple = fh === sh && fw === sw && h % fh === 0 && w % fw === 0 && (pad === 'valid' || pad === 'same' || pad === 0);
+      if (!simple) return fallback(args);
+      return tf.tidy(() => {
+        const x6 = tf.reshape(input!, [n, h / fh, fh, w / fw, fw, c]);
+        const y6 = tf.reshape(output!, [n, h / fh, 1, w / fw, 1, c]);
+        const g6 = tf.reshape(dy!, [n, h / fh, 1, w / fw, 1, c]);
+        // mask = 1 at the window's maximum (y − x = 0), else 0. Sub/Step/Mul broadcast fast; Equal does not.
+        // Ties (equal maxima in one window) would share the gradient; with float activations they are rare.
+        const mask = tf.sub(1, tf.step(tf.sub(y6, x6)));
+        return tf.reshape(tf.mul(mask, g6), [n, h, w, c]);
+      }) as unknown as tfType.TensorInfo;
+    },
+  });
 }
 
 /**
