@@ -43,6 +43,17 @@ export {
   decodeSpectrogram,
   type FeatureCacheStore,
 } from './data/feature-cache';
+export { LabelDebouncer } from './streaming/label-debouncer';
+export { StreamResampler, type ResampleFn } from './streaming/stream-resampler';
+export { ToneTracker, type ToneFrame, type ToneTrackerOptions } from './emergency/tone-tracker';
+export { T3Matcher, type T3Match, type T3MatcherOptions, type TonePulse } from './emergency/t3-matcher';
+export {
+  EmergencyNoiseDetector,
+  type EmergencyDetectorOptions,
+  type EmergencyEvent,
+  type AlarmProbabilitySource,
+  type AlarmProbabilityWindow,
+} from './emergency/emergency-detector';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Training

@@ -1,0 +1,144 @@
+import { ISO_8201_T3, type T3Timing } from '../synthetic/alarm-pattern';
+import type { ToneFrame } from './tone-tracker';
+
+export interface TonePulse {
+  readonly start: number;
+  readonly end: number;
+  /** Median peak frequency, Hz. */
+  readonly frequency: number;
+  /** Mean tone score over the pulse, dB. */
+  readonly scoreDb: number;
+}
+
+export interface T3Match {
+  /** Start of the first pulse of the cycle, seconds. */
+  readonly onset: number;
+  /** When the match became certain (end of the minimum pause), seconds. */
+  readonly detectedAt: number;
+  readonly pulses: readonly [TonePulse, TonePulse, TonePulse];
+  /** 0…1: timing fit and tone strength combined. */
+  readonly confidence: number;
+}
+
+export interface T3MatcherOptions {
+  timing?: T3Timing;
+  /** Relative timing tolerance (default 0.2 = ±20%). */
+  tolerance?: number;
+  /** Tone score to switch a pulse on / off, dB (hysteresis; defaults 11 / 8: broadband noise scores ~6 dB median, 10 dB at its 99th percentile). */
+  onDb?: number;
+  offDb?: number;
+  /** Dropouts shorter than this inside a pulse are bridged, s (default 0.06). */
+  bridgeSeconds?: number;
+  /** Frequencies of the three pulses may differ by this fraction (default 0.04). */
+  frequencyTolerance?: number;
+}
+
+/**
+ * Turns tone frames into on/off pulses (threshold with hysteresis, short dropouts bridged) and recognises the
+ * ISO 8201 temporal-three pattern: three pulses of ~0.5 s separated by ~0.5 s, preceded and followed by a pause of
+ * ~1.5 s (the pause before the first pulse may be any length ≥ the minimum, e.g. the alarm just started).
+ * Requiring both pauses rejects a steady 1 Hz beeper (reversing vehicles, microwave ovens).
+ */
+export class T3Matcher {
+  private readonly timing: T3Timing;
+  private readonly tol: number;
+  private readonly onDb: number;
+  private readonly offDb: number;
+  private readonly bridge: number;
+  private readonly freqTol: number;
+  /** Current pulse candidate. */
+  private open: { start: number; lastOn: number; freqs: number[]; scores: number[] } | null = null;
+  private readonly pulses: TonePulse[] = [];
+  private readonly recent: number[] = [];
+
+  constructor(options: T3MatcherOptions = {}) {
+    this.timing = options.timing ?? ISO_8201_T3;
+    this.tol = options.tolerance ?? 0.2;
+    this.onDb = options.onDb ?? 11;
+    this.offDb = options.offDb ?? 8;
+    this.bridge = options.bridgeSeconds ?? 0.06;
+    this.freqTol = options.frequencyTolerance ?? 0.04;
+  }
+
+  /** Feeds frames; returns the cycles recognised. */
+  push(frames: readonly ToneFrame[]): T3Match[] {
+    const matches: T3Match[] = [];
+    for (const f of frames) {
+      this.recent.push(f.scoreDb);
+      if (this.recent.length > 3) this.recent.shift();
+      // Median of the last three frames: one lucky noise frame cannot open a pulse.
+      const smoothed = [...this.recent].sort((a, b) => a - b)[this.recent.length >> 1];
+      if (this.open) {
+        // Continuing needs the same tone: a score above offDb at (nearly) the pulse's frequency.
+        const reference = this.open.freqs[0];
+        if (f.scoreDb >= this.offDb && Math.abs(f.frequency - reference) <= reference * this.freqTol) {
+          this.open.lastOn = f.time;
+          this.open.freqs.push(f.frequency);
+          this.open.scores.push(f.scoreDb);
+        } else if (f.time - this.open.lastOn > this.bridge) {
+          this.closePulse();
+        }
+      } else if (smoothed >= this.onDb) {
+        this.open = { start: f.time, lastOn: f.time, freqs: [f.frequency], scores: [f.scoreDb] };
+      }
+      const m = this.check(f.time);
+      if (m) matches.push(m);
+    }
+    return matches;
+  }
+
+  private closePulse(): void {
+    const o = this.open!;
+    this.open = null;
+    const freqs = [...o.freqs].sort((a, b) => a - b);
+    const pulse: TonePulse = {
+      start: o.start,
+      end: o.lastOn,
+      frequency: freqs[freqs.length >> 1],
+      scoreDb: o.scores.reduce((a, b) => a + b, 0) / o.scores.length,
+    };
+    // A wobbling peak is not a sounder: require a stable frequency within the pulse.
+    const spread = (freqs[Math.floor(freqs.length * 0.9)] - freqs[Math.floor(freqs.length * 0.1)]) / pulse.frequency;
+    if (pulse.end - pulse.start < 0.1 || spread > this.freqTol) {
+      this.pulses.push({ ...pulse, scoreDb: -Infinity }); // keeps the timeline honest: something was there
+    } else {
+      this.pulses.push(pulse);
+    }
+    if (this.pulses.length > 4) this.pulses.shift();
+  }
+
+  /** Checks whether the last three pulses form a cycle whose trailing pause has now lasted long enough. */
+  private check(now: number): T3Match | null {
+    if (this.open || this.pulses.length < 3) return null;
+    const n = this.pulses.length;
+    const [p1, p2, p3] = [this.pulses[n - 3], this.pulses[n - 2], this.pulses[n - 1]];
+    const { pulseSeconds, gapSeconds, pauseSeconds } = this.timing;
+    const pauseMin = pauseSeconds * (1 - this.tol);
+    if (now - p3.end < pauseMin) return null;
+    const before = n >= 4 ? this.pulses[n - 4].end : -Infinity;
+    // Evaluate each triple once; p3 stays as the "pulse before" of the next cycle.
+    this.pulses.splice(0, n - 1);
+    if ([p1, p2, p3].some((p) => p.scoreDb === -Infinity)) return null;
+    // Frame quantisation and the sounder's ramps blur edges by a couple of hops: allow 40 ms on top of ±tol.
+    const slack = 0.04;
+    const within = (value: number, nominal: number) => Math.abs(value - nominal) <= nominal * this.tol + slack;
+    const durations = [p1.end - p1.start, p2.end - p2.start, p3.end - p3.start];
+    const gaps = [p2.start - p1.end, p3.start - p2.end];
+    if (!durations.every((d) => within(d, pulseSeconds)) || !gaps.every((g) => within(g, gapSeconds))) return null;
+    if (p1.start - before < pauseMin) return null;
+    const f0 = p2.frequency;
+    if ([p1, p3].some((p) => Math.abs(p.frequency - f0) > f0 * this.freqTol)) return null;
+    const deviations = [
+      ...durations.map((d) => Math.abs(d - pulseSeconds) / (pulseSeconds * this.tol + slack)),
+      ...gaps.map((g) => Math.abs(g - gapSeconds) / (gapSeconds * this.tol + slack)),
+    ];
+    const fit = 1 - Math.max(...deviations);
+    const strength = Math.min(1, Math.max(0, (Math.min(p1.scoreDb, p2.scoreDb, p3.scoreDb) - this.onDb) / 12));
+    return {
+      onset: p1.start,
+      detectedAt: now,
+      pulses: [p1, p2, p3],
+      confidence: Math.min(1, 0.55 + 0.25 * fit + 0.2 * strength),
+    };
+  }
+}
