@@ -11,8 +11,13 @@ function rename(text: string | undefined, names: FieldNames): string | undefined
   if (text === undefined) return undefined;
   let out = text;
   for (const [from, to] of Object.entries(names)) {
-    // Whole identifiers only: `sampleRate` must not touch `sampleRates` or `targetSampleRate`.
-    out = out.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(from)}(?![A-Za-z0-9_])`, 'g'), to);
+    // Whole identifiers only: `sampleRate` must not touch `sampleRates` or `targetSampleRate`. A plain word
+    // (`audio`) is also English, so it is renamed only where it is plainly a field: `audio[3]`, `field: audio`, or alone.
+    const word = escapeRegExp(from);
+    const pattern = /^[a-z]+$/.test(from)
+      ? `^${word}(?=\\[|$)|(?<=field: )${word}(?![A-Za-z0-9_])|(?<![A-Za-z0-9_])${word}(?=\\[)`
+      : `(?<![A-Za-z0-9_])${word}(?![A-Za-z0-9_])`;
+    out = out.replace(new RegExp(pattern, 'g'), to);
   }
   return out;
 }

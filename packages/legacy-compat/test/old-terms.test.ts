@@ -36,3 +36,18 @@ describe('errors in the old API terms', () => {
     expect(inOldTerms(unrelated, names)).toBe(unrelated);
   });
 });
+
+describe('plain-word field names', () => {
+  it('renames `audio` where it is a field, not where it is English', () => {
+    const names = { audio: 'audio_data' };
+    const nan = new NoiseClassifierError('E_BAD_AUDIO', 'Audio sample 3 is not a finite number', { field: 'audio[3]', received: 'NaN' });
+    const t = inOldTerms(nan, names) as NoiseClassifierError;
+    expect(t.field).toBe('audio_data[3]');
+    expect(t.message).toBe('Audio sample 3 is not a finite number (field: audio_data[3]); received NaN');
+    const file = new NoiseClassifierError('E_DECODE', 'Unrecognised audio file', { field: 'audio', expected: 'an audio file' });
+    const u = inOldTerms(file, names) as NoiseClassifierError;
+    expect(u.field).toBe('audio_data');
+    // The original named no field (its text already said "audio"); the old-terms copy adds the old name once.
+    expect(u.message).toBe('Unrecognised audio file; expected an audio file (field: audio_data)');
+  });
+});
