@@ -25,3 +25,4 @@ export { computeDeltas } from './dsp/deltas';
 // Input: decoding, resampling, model windows, augmentation.
 export { decodeAudio } from './io/decode';
 export { decodeWav, type DecodeOptions } from './io/wav';
+export { resample, type ResampleOptions } from './io/resample';
