@@ -1,0 +1,37 @@
+/**
+ * The FFT seam of the front end. A backend owns one real-input transform of a fixed size and the
+ * buffers it needs, so the STFT loop never allocates: it writes a windowed frame into `input()`,
+ * then asks for the power spectrum (or the complex half spectrum).
+ */
+export interface FftBackend {
+  /** Implementation name as reported to users, e.g. `fftjs` or `pffft-simd`. */
+  readonly name: string;
+  /** Transform length (real samples in, `size / 2 + 1` bins out). */
+  readonly size: number;
+  /**
+   * The buffer to write one real frame of `size` samples into. It may be a view on WebAssembly memory,
+   * so fetch it again after anything that may allocate in that memory (creating another backend).
+   * Samples the caller never writes keep their previous value; a fresh backend starts with zeros.
+   */
+  input(): Float32Array | Float64Array;
+  /** Writes |X[k]|² for k = 0 … size/2 of the frame in `input()` into `out[0 … size/2]`. */
+  powerSpectrum(out: Float64Array): void;
+  /** Writes X[k] for k = 0 … size/2 interleaved (re, im) into `out[0 … size + 1]`. */
+  realForward(out: Float64Array): void;
+  /** Frees native memory (WebAssembly heap). The backend must not be used afterwards. */
+  dispose(): void;
+}
+
+/** Creates backends of one implementation; loading (e.g. compiling WebAssembly) happens before this exists. */
+export interface FftBackendFactory {
+  readonly name: string;
+  /** Whether `create(size)` works for this transform length. */
+  supportsSize(size: number): boolean;
+  /** Human-readable rule for the sizes this implementation accepts (used in error messages). */
+  readonly sizeRule: string;
+  create(size: number): FftBackend;
+}
+
+export function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+}

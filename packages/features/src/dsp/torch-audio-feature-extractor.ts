@@ -1,0 +1,214 @@
+import {
+  NoiseClassifierError,
+  createAudioFeatureConfig,
+  type AudioFeatureConfig,
+  type AudioFeatureConfigInput,
+} from '@noise-classifier/config';
+import type { Spectrogram } from '../types';
+import { amplitudeToDbInPlace } from './amplitude-to-db';
+import { toFloat32Samples, type SampleArray } from './audio-samples';
+import { createDct } from './dct';
+import { computeDeltas } from './deltas';
+import type { FftBackend, FftBackendFactory } from './fft-backend';
+import { fftJsFactory } from './fftjs-backend';
+import { melFilterbank, type SparseMelFilterbank } from './mel-filterbank';
+import { loadPffft, type PffftLoadOptions } from './pffft-backend';
+import { checkLength, padSignal, stftFrameCount, stftPadding } from './stft-frames';
+import { hannWindow } from './window';
+
+export type FftChoice = 'auto' | 'fftjs' | 'pffft' | FftBackendFactory;
+
+export interface CreateFeatureExtractorOptions {
+  /** 'auto' (default): PFFFT WebAssembly when it loads and supports nFft, else fft.js. */
+  readonly fft?: FftChoice;
+  /** Loader options for PFFFT (bundlers that cannot serve pffft.wasm next to its loader). */
+  readonly pffft?: PffftLoadOptions;
+}
+
+// torchaudio's MFCC builds its own AmplitudeToDB('power', top_db=80.0) with the default amin.
+const MFCC_TOP_DB = 80;
+const MFCC_AMIN = 1e-10;
+
+/**
+ * The torchaudio 0.13 front end: Spectrogram (periodic Hann, centre padding, power) → MelScale →
+ * AmplitudeToDB, plus MFCC and deltas. Every result is row-major [bins × frames], float32.
+ * Buffers are allocated once and reused for every frame and call; only the returned arrays are new.
+ * One instance is not re-entrant (it is synchronous, so that only matters for sharing across workers).
+ */
+export class TorchAudioFeatureExtractor {
+  readonly config: AudioFeatureConfig;
+  readonly filterbank: SparseMelFilterbank;
+  private readonly backend: FftBackend;
+  private readonly window: Float32Array;
+  /** Non-zero span of the (zero-padded) window: only these samples are written per frame. */
+  private readonly windowFirst: number;
+  private readonly windowEnd: number;
+  private readonly power: Float64Array;
+  private dct: Float32Array | null = null;
+  private padded = new Float32Array(0);
+  private converted = new Float32Array(0);
+  private mfccAccumulator = new Float64Array(0);
+  private disposed = false;
+
+  /** Synchronous construction with the portable fft.js backend. */
+  constructor(config?: AudioFeatureConfigInput | AudioFeatureConfig, backend?: FftBackendFactory) {
+    this.config = createAudioFeatureConfig(config ?? {});
+    const factory = backend ?? fftJsFactory;
+    const { nFft, winLength } = this.config;
+    if (!factory.supportsSize(nFft)) {
+      throw new NoiseClassifierError('E_FFT_SIZE', `The ${factory.name} FFT cannot transform this nFft`, {
+        field: 'nFft',
+        expected: factory.sizeRule,
+        received: String(nFft),
+      });
+    }
+    this.backend = factory.create(nFft);
+    this.window = hannWindow(winLength, nFft);
+    this.windowFirst = Math.floor((nFft - winLength) / 2);
+    this.windowEnd = this.windowFirst + winLength;
+    this.power = new Float64Array(nFft / 2 + 1);
+    this.filterbank = melFilterbank({
+      nFreqs: Math.floor(nFft / 2) + 1,
+      fMin: this.config.fMin,
+      fMax: this.config.fMax,
+      nMels: this.config.nMels,
+      sampleRate: this.config.sampleRate,
+      norm: this.config.melNorm,
+      melScale: this.config.melScale,
+    });
+  }
+
+  /** Picks the FFT backend ('auto': the fastest that loads and supports nFft) and builds the extractor. */
+  static async create(
+    config?: AudioFeatureConfigInput | AudioFeatureConfig,
+    options: CreateFeatureExtractorOptions = {},
+  ): Promise<TorchAudioFeatureExtractor> {
+    const resolved = createAudioFeatureConfig(config ?? {});
+    const choice = options.fft ?? 'auto';
+    if (typeof choice === 'object') return new TorchAudioFeatureExtractor(resolved, choice);
+    if (choice === 'fftjs') return new TorchAudioFeatureExtractor(resolved, fftJsFactory);
+    if (choice === 'pffft') return new TorchAudioFeatureExtractor(resolved, await loadPffft(options.pffft));
+    if (choice !== 'auto') {
+      throw new NoiseClassifierError('E_CONFIG', 'Unknown FFT backend', {
+        field: 'fft',
+        expected: "'auto', 'fftjs', 'pffft' or an FftBackendFactory",
+        received: String(choice),
+      });
+    }
+    const pffft = await loadPffft(options.pffft).catch(() => null);
+    if (pffft?.supportsSize(resolved.nFft)) return new TorchAudioFeatureExtractor(resolved, pffft);
+    if (fftJsFactory.supportsSize(resolved.nFft) || pffft === null) return new TorchAudioFeatureExtractor(resolved, fftJsFactory);
+    throw new NoiseClassifierError('E_FFT_SIZE', 'No FFT backend can transform this nFft', {
+      field: 'nFft',
+      expected: `fft.js: ${fftJsFactory.sizeRule}; pffft: ${pffft.sizeRule}`,
+      received: String(resolved.nFft),
+    });
+  }
+
+  /** Name of the FFT implementation in use, e.g. 'fftjs' or 'pffft-simd'. */
+  get fftBackend(): string {
+    return this.backend.name;
+  }
+
+  /** STFT frames for `numSamples` samples (with center: 1 + floor(n / hop)). */
+  frameCount(numSamples: number): number {
+    return stftFrameCount(numSamples, this.config);
+  }
+
+  /** torchaudio MelSpectrogram: mel-filtered |STFT|^power, [nMels × frames]. */
+  melPowerSpectrogram(audio: SampleArray): Spectrogram {
+    const samples = this.prepare(audio);
+    const frames = this.frameCount(samples.length);
+    const data = new Float32Array(this.config.nMels * frames);
+    this.melPowerInto(samples, data, frames);
+    return { data, bins: this.config.nMels, frames };
+  }
+
+  /** Log-mel in dB (MelSpectrogram → AmplitudeToDB('power', topDb) per spectrogram): what models consume. */
+  extractMelSpectrogram(audio: SampleArray): Spectrogram {
+    const mel = this.melPowerSpectrogram(audio);
+    amplitudeToDbInPlace(mel.data, { multiplier: 10, amin: this.config.amin, ref: 1, topDb: this.config.topDb });
+    return mel;
+  }
+
+  /**
+   * torchaudio MFCC (log_mels=False): DCT-II (ortho) over the dB mel spectrogram, [nMfcc × frames].
+   * Like torchaudio, the dB step uses top_db 80 and amin 1e-10 whatever the config says.
+   */
+  extractMfcc(audio: SampleArray): Spectrogram {
+    const mel = this.melPowerSpectrogram(audio);
+    amplitudeToDbInPlace(mel.data, { multiplier: 10, amin: MFCC_AMIN, ref: 1, topDb: MFCC_TOP_DB });
+    const { nMfcc, nMels } = this.config;
+    const frames = mel.frames;
+    this.dct ??= createDct(nMfcc, nMels, 'ortho');
+    if (this.mfccAccumulator.length < frames) this.mfccAccumulator = new Float64Array(frames);
+    const acc = this.mfccAccumulator;
+    const out = new Float32Array(nMfcc * frames);
+    for (let k = 0; k < nMfcc; k++) {
+      acc.fill(0, 0, frames);
+      for (let m = 0; m < nMels; m++) {
+        const c = this.dct[k * nMels + m];
+        const row = m * frames;
+        for (let t = 0; t < frames; t++) acc[t] += c * mel.data[row + t];
+      }
+      for (let t = 0; t < frames; t++) out[k * frames + t] = acc[t];
+    }
+    return { data: out, bins: nMfcc, frames };
+  }
+
+  /** torchaudio compute_deltas along frames (replicate padding). */
+  extractDeltas(spectrogram: Spectrogram, winLength = 5): Spectrogram {
+    return computeDeltas(spectrogram, winLength);
+  }
+
+  /** Frees the FFT backend's WebAssembly memory; the extractor cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.backend.dispose();
+  }
+
+  private prepare(audio: SampleArray): Float32Array {
+    if (this.disposed) throw new NoiseClassifierError('E_DISPOSED', 'This feature extractor was disposed');
+    if (!(audio instanceof Float32Array) && this.converted.length < (audio as ArrayLike<number>)?.length) {
+      this.converted = new Float32Array((audio as ArrayLike<number>).length);
+    }
+    const samples = toFloat32Samples(audio, this.converted);
+    checkLength(samples.length, this.config);
+    return samples;
+  }
+
+  private melPowerInto(samples: Float32Array, out: Float32Array, frames: number): void {
+    const { hopLength, padMode, nMels } = this.config;
+    const pad = stftPadding(this.config);
+    let signal = samples;
+    if (pad > 0) {
+      const length = samples.length + 2 * pad;
+      if (this.padded.length < length) this.padded = new Float32Array(length);
+      signal = this.padded;
+      padSignal(samples, pad, padMode, signal);
+    }
+    const window = this.window;
+    const first = this.windowFirst;
+    const end = this.windowEnd;
+    const power = this.power;
+    const { start, length, offset, weights } = this.filterbank;
+    const exponent = this.config.power / 2;
+    const nFreqs = power.length;
+    for (let t = 0; t < frames; t++) {
+      const input = this.backend.input();
+      const base = t * hopLength;
+      for (let j = first; j < end; j++) input[j] = window[j] * signal[base + j];
+      this.backend.powerSpectrum(power);
+      if (exponent !== 1) for (let k = 0; k < nFreqs; k++) power[k] = Math.pow(power[k], exponent);
+      for (let m = 0; m < nMels; m++) {
+        const s0 = start[m];
+        const o0 = offset[m] - s0;
+        const e0 = s0 + length[m];
+        let sum = 0;
+        for (let k = s0; k < e0; k++) sum += weights[o0 + k] * power[k];
+        out[m * frames + t] = sum;
+      }
+    }
+  }
+}
