@@ -23,3 +23,4 @@ export {
   type LegacyTrainingSet,
   type NoiseClassifierTrainerOptions,
 } from './noise-classifier-trainer';
+export { EmergencyNoiseDetector, type LegacyEmergencyDetectorOptions } from './emergency-noise-detector';
