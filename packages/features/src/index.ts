@@ -26,3 +26,5 @@ export { computeDeltas } from './dsp/deltas';
 export { decodeAudio } from './io/decode';
 export { decodeWav, type DecodeOptions } from './io/wav';
 export { resample, type ResampleOptions } from './io/resample';
+export { prepareAudio, checkSamples, DEFAULT_MAX_DURATION_SECONDS, type PrepareAudioOptions } from './io/prepare-audio';
+export { makeModelWindows, windowStarts, framesToSeconds, secondsToFrames, windowTimes, type ModelWindowOptions } from './windows';

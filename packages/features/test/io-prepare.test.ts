@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { createAudioFeatureConfig, NoiseClassifierError } from '@noise-classifier/config';
+import { decodeWav, prepareAudio, resample } from '../src/index';
+import { buildWav, fixture, rms, sine } from './io-helpers';
+
+async function failure(promise: Promise<unknown>): Promise<NoiseClassifierError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(NoiseClassifierError);
+    return error as NoiseClassifierError;
+  }
+  throw new Error('expected a NoiseClassifierError');
+}
+
+describe('prepareAudio', () => {
+  it('decodes bytes and resamples to config.sampleRate (default 48 kHz)', async () => {
+    const bytes = fixture('us8k-drilling-14113-4-0-0.wav');
+    const out = await prepareAudio(bytes);
+    expect(out.length).toBe(Math.ceil((88200 * 48000) / 22050));
+    expect(out).toEqual(resample(decodeWav(bytes).samples, 22050, 48000));
+  });
+
+  it('accepts an ArrayBuffer of an OGG file', async () => {
+    const bytes = fixture('tiny-drilling-0.3s.ogg');
+    const out = await prepareAudio(bytes.slice().buffer, { config: createAudioFeatureConfig({ sampleRate: 16000 }) });
+    expect(out.length).toBe(Math.ceil((6615 * 16000) / 22050));
+    expect(rms(out)).toBeGreaterThan(0);
+  });
+
+  it('raw Float32Array, Float64Array and number[] need a sampleRate and are resampled', async () => {
+    const x = sine(1000, 16000, 1600);
+    const a = await prepareAudio(Float32Array.from(x), { sampleRate: 16000 });
+    const b = await prepareAudio(Array.from(x), { sampleRate: 16000 });
+    expect(a.length).toBe(4800);
+    expect(b.length).toBe(4800);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6);
+    const same = await prepareAudio(x, { sampleRate: 48000 });
+    expect(same).toEqual(Float32Array.from(x));
+    const missing = await failure(prepareAudio(x));
+    expect(missing.code).toBe('E_SAMPLE_RATE');
+    expect(missing.field).toBe('sampleRate');
+  });
+
+  it('bad inputs: empty, NaN/Infinity (index named), non-numeric, wrong type', async () => {
+    const empty = await failure(prepareAudio(new Float32Array(0), { sampleRate: 16000 }));
+    expect(empty.code).toBe('E_BAD_AUDIO');
+    expect(empty.message).toContain('empty');
+    const nan = await failure(prepareAudio(Float32Array.from([0, 0.1, Number.NaN]), { sampleRate: 16000 }));
+    expect(nan.code).toBe('E_BAD_AUDIO');
+    expect(nan.field).toBe('audio[2]');
+    expect(nan.message).toContain('NaN');
+    const inf = await failure(prepareAudio([0, Number.POSITIVE_INFINITY], { sampleRate: 16000 }));
+    expect(inf.field).toBe('audio[1]');
+    expect(inf.message).toContain('Infinity');
+    const text = await failure(prepareAudio([0, '0.5' as unknown as number], { sampleRate: 16000 }));
+    expect(text.field).toBe('audio[1]');
+    expect(text.message).toContain('"0.5"');
+    const obj = await failure(prepareAudio({ samples: [1] } as unknown as Float32Array, { sampleRate: 16000 }));
+    expect(obj.code).toBe('E_BAD_AUDIO');
+    expect((await failure(prepareAudio(new Uint8Array(0)))).code).toBe('E_BAD_AUDIO');
+  });
+
+  it('sample rate ≤ 0, non-integer or above 384 kHz is E_SAMPLE_RATE with the value', async () => {
+    for (const sampleRate of [0, -8000, 44100.5, 384001, Number.NaN]) {
+      const error = await failure(prepareAudio(new Float32Array(10), { sampleRate }));
+      expect(error.code).toBe('E_SAMPLE_RATE');
+      expect(error.message).toContain(String(sampleRate));
+    }
+    // The bound is inclusive: 384 kHz itself works.
+    expect((await prepareAudio(new Float32Array(384), { sampleRate: 384000 })).length).toBe(48);
+    // A WAV header claiming 500 kHz is caught too.
+    const wav = buildWav({ channels: [new Float64Array(100)], sampleRate: 500000, kind: 'pcm16' });
+    expect((await failure(prepareAudio(wav))).code).toBe('E_SAMPLE_RATE');
+  });
+
+  it('too long → E_INPUT_TOO_LARGE, for samples and for files', async () => {
+    const long = await failure(prepareAudio(new Float32Array(16000 * 3), { sampleRate: 16000, maxDurationSeconds: 2 }));
+    expect(long.code).toBe('E_INPUT_TOO_LARGE');
+    expect(long.message).toContain('3.000 s');
+    const file = await failure(prepareAudio(fixture('us8k-drilling-14113-4-0-0.wav'), { maxDurationSeconds: 1 }));
+    expect(file.code).toBe('E_INPUT_TOO_LARGE');
+    const ogg = await failure(prepareAudio(fixture('esc10-dog-bark-1-100032-A.ogg'), { maxDurationSeconds: 1 }));
+    expect(ogg.code).toBe('E_INPUT_TOO_LARGE');
+  });
+});
