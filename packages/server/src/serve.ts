@@ -22,33 +22,41 @@ export interface RunningServer {
 /** Creates the API and listens; with `handleSignals`, SIGTERM/SIGINT close it gracefully and exit. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const app = await createServer(options);
-  const url = await app.listen({ port: options.port ?? 5000, host: options.host ?? '127.0.0.1' });
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= closeWithin(app, options.shutdownTimeoutMs ?? 30_000));
-  if (options.handleSignals ?? true) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-      close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+  const onSignal = (signal: NodeJS.Signals) => {
+    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  const handleSignals = options.handleSignals ?? true;
+  if (handleSignals) {
     app.addHook('onClose', async () => {
       process.removeListener('SIGTERM', onSignal);
       process.removeListener('SIGINT', onSignal);
     });
+  }
+  const url = await app.listen({ port: options.port ?? 5000, host: options.host ?? '127.0.0.1' });
+  if (handleSignals) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
   }
   return { app, url, close };
 }
 
 async function closeWithin(app: FastifyInstance, timeoutMs: number): Promise<void> {
   const timer = setTimeout(() => app.server.closeAllConnections(), timeoutMs);
+  // Keep-alive sockets become idle once their in-flight response is sent; close them as they do,
+  // instead of waiting for the keep-alive timeout.
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
   timer.unref();
+  sweep.unref();
   try {
     await app.close();
   } finally {
     clearTimeout(timer);
+    clearInterval(sweep);
   }
 }
