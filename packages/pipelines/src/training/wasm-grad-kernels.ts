@@ -52,7 +52,7 @@ function padOrCrop(tf: Tf, x: Tensor4D, top: number, bottom: number, left: numbe
     const l = Math.max(-left, 0);
     y = tf.slice(y, [0, t, l, 0], [n, h - t - Math.max(-bottom, 0), w - l - Math.max(-right, 0), c]);
   }
-  return y;
+  return y as Tensor4D;
 }
 
 /** Inserts (s−1) zeros between rows/columns: [N,H,W,C] → [N,(H−1)·sh+1,(W−1)·sw+1,C]. */
@@ -61,7 +61,7 @@ function dilateZeros(tf: Tf, x: Tensor4D, sh: number, sw: number): Tensor4D {
   const [n, h, w, c] = x.shape;
   const spread = tf.pad(tf.reshape(x, [n, h, 1, w, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
   const full = tf.reshape(spread, [n, h * sh, w * sw, c]);
-  return tf.slice(full, [0, 0, 0, 0], [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
+  return tf.slice(full as Tensor4D, [0, 0, 0, 0], [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
 }
 
 export function conv2dBackpropFilter(tf: Tf, x: Tensor4D, dy: Tensor4D, filterShape: readonly number[],
