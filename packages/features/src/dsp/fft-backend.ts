@@ -14,6 +14,11 @@ export interface FftBackend {
    * Samples the caller never writes keep their previous value; a fresh backend starts with zeros.
    */
   input(): Float32Array | Float64Array;
+  /**
+   * Writes `window[j] · signal[offset + j]` for j in [first, end) into the input buffer (the rest keeps
+   * its zeros). Part of the backend so that this hot loop stays monomorphic per buffer type.
+   */
+  loadFrame(signal: Float32Array, offset: number, window: Float32Array, first: number, end: number): void;
   /** Writes |X[k]|² for k = 0 … size/2 of the frame in `input()` into `out[0 … size/2]`. */
   powerSpectrum(out: Float64Array): void;
   /** Writes X[k] for k = 0 … size/2 interleaved (re, im) into `out[0 … size + 1]`. */

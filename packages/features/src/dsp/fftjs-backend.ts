@@ -40,6 +40,11 @@ class FftJsBackend implements FftBackend {
     return this.frame;
   }
 
+  loadFrame(signal: Float32Array, offset: number, window: Float32Array, first: number, end: number): void {
+    const frame = this.frame;
+    for (let j = first; j < end; j++) frame[j] = window[j] * signal[offset + j];
+  }
+
   powerSpectrum(out: Float64Array): void {
     if (this.fft === null) return this.directPower(out);
     this.fft.transform(this.packed, this.frame);

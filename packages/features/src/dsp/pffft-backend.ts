@@ -67,6 +67,12 @@ class PffftBackend implements FftBackend {
     return this.inView;
   }
 
+  loadFrame(signal: Float32Array, offset: number, window: Float32Array, first: number, end: number): void {
+    this.refreshViews();
+    const frame = this.inView;
+    for (let j = first; j < end; j++) frame[j] = window[j] * signal[offset + j];
+  }
+
   powerSpectrum(out: Float64Array): void {
     this.module._pffft_transform_ordered(this.setup, this.inPtr, this.outPtr, this.workPtr, PFFFT_FORWARD);
     this.refreshViews();
@@ -154,7 +160,8 @@ async function loadBuild(simd: boolean, options: PffftLoadOptions): Promise<FftB
     const imported = (simd
       ? await import('@echogarden/pffft-wasm/simd')
       : await import('@echogarden/pffft-wasm')) as { default: PffftModuleFactory };
-    const moduleOptions: Record<string, unknown> = {};
+    // Failures surface as our E_RUNTIME_MISSING error; keep Emscripten from also printing them.
+    const moduleOptions: Record<string, unknown> = { printErr: () => undefined };
     if (options.wasmBinary !== undefined) moduleOptions.wasmBinary = options.wasmBinary;
     if (options.locateFile !== undefined) moduleOptions.locateFile = options.locateFile;
     const module = await imported.default(moduleOptions);

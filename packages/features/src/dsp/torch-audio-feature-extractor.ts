@@ -196,9 +196,7 @@ export class TorchAudioFeatureExtractor {
     const exponent = this.config.power / 2;
     const nFreqs = power.length;
     for (let t = 0; t < frames; t++) {
-      const input = this.backend.input();
-      const base = t * hopLength;
-      for (let j = first; j < end; j++) input[j] = window[j] * signal[base + j];
+      this.backend.loadFrame(signal, t * hopLength, window, first, end);
       this.backend.powerSpectrum(power);
       if (exponent !== 1) for (let k = 0; k < nFreqs; k++) power[k] = Math.pow(power[k], exponent);
       for (let m = 0; m < nMels; m++) {
