@@ -11,6 +11,10 @@ export { sniffContainer, decodeBase64Field, decodeRawPcm, ACCEPTED_AUDIO_TYPES, 
 export { startWorker, type StartWorkerOptions } from './worker';
 export { startServer, type StartServerOptions, type RunningServer } from './serve';
 
+export { classifierFromService, loadClassifier, decodeAudioFile, type ServiceLike, type LoadClassifierOptions } from './service-classifier';
+
+export { loadTrainRunner } from './train-runner';
+
 // Classifier surface
 export type { Classifier, ClipInput, ServedClassification, ModelInfo, DecodedClip, AudioDecoder } from './classifier';
 

@@ -52,7 +52,7 @@ describe('BullMQ backend on a real redis-server', () => {
 
       // A bad dataset fails at once (no retries) and result() rejects like task.get() would.
       const bad = await enqueueTraining(queue, { dataset: '../secret.txt' });
-      const error = await bad.result(20_000).catch((e) => e);
+      const error = (await bad.result(20_000).catch((e: unknown) => e)) as JobFailedError;
       expect(error).toBeInstanceOf(JobFailedError);
       expect(error.code).toBe('E_PATH_OUTSIDE_ROOT');
       expect((await bad.status())?.attemptsStarted).toBe(1);

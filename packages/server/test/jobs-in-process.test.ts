@@ -107,7 +107,7 @@ describe('enqueueTraining from TypeScript', () => {
     expect((await handle.status())?.state).toBe('completed');
 
     const bad = await enqueueTraining(queue, { dataset: '../secret.txt' });
-    const error = await bad.result().catch((e) => e);
+    const error = (await bad.result().catch((e: unknown) => e)) as JobFailedError;
     expect(error).toBeInstanceOf(JobFailedError);
     expect(error.code).toBe('E_PATH_OUTSIDE_ROOT');
 
