@@ -58,3 +58,37 @@ export {
 // ---------------------------------------------------------------------------------------------------------------
 // Training
 // ---------------------------------------------------------------------------------------------------------------
+export { train, trainModel, type TrainOptions, type TrainOutcome } from './training/train';
+export {
+  Trainer,
+  predictSource,
+  clipLossAndAccuracy,
+  readWeights,
+  writeWeights,
+  type TrainerOptions,
+  type TrainingProgress,
+  type TrainingResult,
+  type EpochSummary,
+} from './training/trainer';
+export { fineTune, type FineTuneOptions, type FineTuneResult } from './training/fine-tune';
+export { AdamW, type AdamWOptions, type AdamWParam, type AdamWState } from './training/adamw';
+export {
+  CHECKPOINT_FILE,
+  encodeCheckpoint,
+  decodeCheckpoint,
+  createMemoryCheckpointStore,
+  type CheckpointStore,
+  type TrainingCheckpoint,
+  type NamedArray,
+} from './training/checkpoint';
+export { resolveClassWeights } from './training/class-weights';
+export { selectTrainingBackend } from './training/training-backend';
+export { registerWasmTrainingKernels } from './training/wasm-grad-kernels';
+export {
+  examplesSource,
+  datasetSource,
+  toWindowSource,
+  type WindowSource,
+  type TrainingExamples,
+} from './training/window-source';
+export { trainingReportHtml, curvesSvg, confusionSvg, type TrainingReportInput } from './training/training-report';

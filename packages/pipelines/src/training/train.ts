@@ -1,0 +1,62 @@
+import { createModelConfig, createTrainingConfig, type AudioFeatureConfig, type ModelConfig, type TrainingConfig } from '@noise-classifier/config';
+import { buildModel, loadTf, type TfModule } from '@noise-classifier/models';
+import type * as tfType from '@tensorflow/tfjs';
+import type { NoiseDataset } from '../data/noise-dataset';
+import type { CheckpointStore } from './checkpoint';
+import { Trainer, predictSource, type EpochSummary, type TrainingProgress, type TrainingResult } from './trainer';
+import { toWindowSource, type TrainingExamples, type WindowSource } from './window-source';
+
+export interface TrainOptions {
+  /** tfjs module (default: the lazily imported @tensorflow/tfjs). */
+  readonly tf?: TfModule;
+  /** Model to train; default: `buildModel(modelConfig)` with the training data's labels. */
+  readonly model?: tfType.LayersModel;
+  /** Architecture, dropout… for the built model; labels and numClasses come from the data. */
+  readonly modelConfig?: Partial<ModelConfig> | Record<string, unknown>;
+  readonly checkpointStore?: CheckpointStore;
+  readonly resume?: boolean;
+  readonly onProgress?: (progress: TrainingProgress) => void;
+  readonly onEpochEnd?: (summary: EpochSummary) => void | Promise<void>;
+  readonly maxEpochsThisCall?: number;
+  readonly inputNoiseDb?: number;
+}
+
+export interface TrainOutcome extends TrainingResult {
+  readonly model: tfType.LayersModel;
+  readonly labels: readonly string[];
+  readonly modelConfig: ModelConfig;
+  readonly featureConfig?: AudioFeatureConfig;
+  /** Class probabilities of every validation item with the final weights (for metrics), else empty. */
+  readonly validationProbabilities: Float32Array[];
+}
+
+/**
+ * The seed's `train(train_dataset, val_dataset, config)`: builds the model (unless given), trains it and returns
+ * the history with the trained model. `valDataset` may be null (no early stopping; the last epoch is kept).
+ */
+export async function train(
+  trainDataset: NoiseDataset | TrainingExamples | WindowSource,
+  valDataset: NoiseDataset | TrainingExamples | WindowSource | null,
+  config: TrainingConfig | Partial<TrainingConfig> | Record<string, unknown> = {},
+  options: TrainOptions = {},
+): Promise<TrainOutcome> {
+  const tf = options.tf ?? (await loadTf());
+  const trainingConfig = createTrainingConfig(config);
+  const channels = ((options.modelConfig as Partial<ModelConfig> | undefined)?.inputChannels ?? 1) as 1 | 3;
+  const trainSource = toWindowSource(trainDataset, channels);
+  const valSource = valDataset ? toWindowSource(valDataset, channels) : null;
+  const featureConfig = 'featureConfig' in trainDataset ? (trainDataset as NoiseDataset).featureConfig : undefined;
+  const modelConfig = createModelConfig({ architecture: 'cnn_small', ...options.modelConfig, labels: [...trainSource.labels], numClasses: trainSource.labels.length });
+  const model = options.model ?? (await buildModel(modelConfig, featureConfig ?? {}, { tf, seed: trainingConfig.seed }));
+  const trainer = new Trainer(model, trainingConfig, { ...options, tf });
+  try {
+    const result = await trainer.fit(trainSource, valSource);
+    const validationProbabilities = valSource ? await predictSource(tf, model, valSource) : [];
+    return { ...result, model, labels: trainSource.labels, modelConfig, ...(featureConfig ? { featureConfig } : {}), validationProbabilities };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** The hook `NoiseClassifierService.train` calls (same arguments as `train`). */
+export const trainModel = train;
