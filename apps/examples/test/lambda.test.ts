@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { NoiseClassifierService } from '@noise-classifier/pipelines';
+import { nodeRuntime } from '@noise-classifier/runtime-node';
+import { describe, expect, it } from 'vitest';
+import { handler, modelLoadCount } from '../src/lambda/handler';
+
+const event = (name: string) => JSON.parse(readFileSync(new URL(`./events/${name}.json`, import.meta.url), 'utf8'));
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+
+describe('Lambda handler invoked with real event JSON', () => {
+  it('loads the model once per container, even for concurrent cold invocations', async () => {
+    expect(modelLoadCount()).toBe(0);
+    const results = await Promise.all([handler(event('direct-ogg'), {}), handler(event('api-gateway-proxy'), {}), handler(event('direct-wav'), {})]);
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    await handler(event('api-gateway-proxy-base64-body'), {});
+    expect(modelLoadCount()).toBe(1);
+  });
+
+  it('gives what NoiseClassifierService says for the same clip, in every event shape', async () => {
+    const service = await NoiseClassifierService.create({ runtime: nodeRuntime });
+    const expected = await service.classify(fixture('dog-bark.ogg'));
+    for (const name of ['direct-ogg', 'api-gateway-proxy', 'api-gateway-proxy-base64-body']) {
+      const res = await handler(event(name), {});
+      expect(res.statusCode, name).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json');
+      const body = JSON.parse(res.body);
+      expect(body.predicted_class).toBe(expected.predictedClass);
+      expect(body.noise_type).toBe(expected.predictedClass);
+      expect(body.confidence).toBeCloseTo(expected.confidence, 6);
+      expect(body.top_k.map((p: [string, number]) => p[0])).toEqual(expected.topK.map((p) => p[0]));
+      expect(typeof body.model_version).toBe('string');
+    }
+    const wav = JSON.parse((await handler(event('direct-wav'), {})).body);
+    expect(wav.predicted_class).toBe((await service.classify(fixture('drilling.wav'))).predictedClass);
+    await service.dispose();
+  });
+
+  it.each([
+    ['api-gateway-bad-base64', 400, 'E_BAD_BASE64'],
+    ['api-gateway-malformed-json', 400, 'E_BAD_JSON'],
+    ['direct-corrupt-wav', 400, undefined],
+  ])('%s → %i with a JSON error', async (name, status, code) => {
+    const res = await handler(event(name), {});
+    expect(res.statusCode).toBe(status);
+    const body = JSON.parse(res.body);
+    expect(typeof body.error.message).toBe('string');
+    if (code) expect(body.error.code).toBe(code);
+  });
+
+  it('400 for events without audio', async () => {
+    for (const e of [{}, { body: '{}' }, null, 'text']) expect((await handler(e, {})).statusCode).toBe(400);
+  });
+});
