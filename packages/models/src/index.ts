@@ -8,6 +8,52 @@ export type {
 } from './backend';
 
 // Architectures, ONNX export/import, tfjs format, metadata.
+export { loadTf, type TfModule } from './tfjs-loader';
+export { registerArchitecture, listArchitectures, buildModel, type BuildModelOptions } from './architectures/registry';
+export type { ArchitectureBuilder, ArchitectureContext } from './architectures/types';
+export {
+  EFFICIENTNET_SCALING,
+  roundFilters,
+  roundRepeats,
+  efficientNetBuilder,
+  type EfficientNetScaling,
+} from './architectures/efficientnet';
+export { buildCnnSmall } from './architectures/cnn-small';
+export { stochasticDepthLayer, registerCustomLayers, STOCHASTIC_DEPTH_CLASS, type StochasticDepthArgs } from './architectures/stochastic-depth';
+export { calibrateBatchNorm, type CalibrateBatchNormOptions } from './architectures/calibrate-batch-norm';
+export { countParameters, type ParameterCount } from './architectures/parameter-count';
+export { applyPretrainedWeights, type PretrainedWeightsLoader } from './architectures/pretrained';
+export {
+  exportOnnx,
+  samePads,
+  ONNX_OPSET,
+  ONNX_IR_VERSION,
+  ONNX_INPUT_NAME,
+  ONNX_LOGITS_NAME,
+  ONNX_PROBABILITIES_NAME,
+  ONNX_BATCH_DIM,
+  type ExportOnnxOptions,
+} from './onnx/export-onnx';
+export { readOnnxModelInfo, type OnnxModelInfo, type OnnxTensorInfo } from './onnx/read-onnx';
+export {
+  saveTfjsModel,
+  loadTfjsModel,
+  TFJS_WEIGHTS_FILE,
+  TFJS_METADATA_KEY,
+  type TfjsModelFiles,
+  type TfjsFormatOptions,
+  type LoadedTfjsModel,
+} from './tfjs-format/tfjs-model-files';
+export {
+  createModelMetadata,
+  metadataToProps,
+  metadataFromProps,
+  PRODUCER_NAME,
+  PRODUCER_VERSION,
+  METADATA_KEYS,
+  type ModelMetadataInput,
+  type MetadataOverrides,
+} from './metadata';
 
 // Backend registry and the tfjs in-process backend.
 export { createBackendRegistry, registerBackend, listBackends, resolveBackend } from './backends/registry';

@@ -1,0 +1,31 @@
+import type { AudioFeatureConfig, ModelConfig } from '@noise-classifier/config';
+import type * as Tf from '@tensorflow/tfjs';
+import type { TfModule } from '../tfjs-loader';
+
+/** What an architecture builder receives. */
+export interface ArchitectureContext {
+  readonly tf: TfModule;
+  readonly modelConfig: ModelConfig;
+  readonly featureConfig: AudioFeatureConfig;
+  /** NHWC input shape without the batch dimension: [spectrogramHeight, spectrogramWidth, inputChannels]. */
+  readonly inputShape: readonly [number, number, number];
+  /** Makes weight initialisation reproducible when set. */
+  readonly seed?: number;
+}
+
+/**
+ * Builds an uncompiled functional tf.LayersModel taking NHWC input `inputShape` and returning logits
+ * (no softmax) of size `modelConfig.numClasses`.
+ */
+export type ArchitectureBuilder = (context: ArchitectureContext) => Tf.LayersModel;
+
+/** Returns kernel initialisers that are seeded in sequence when a seed is given. */
+export function initializerFactory(tf: TfModule, seed: number | undefined) {
+  let next = seed ?? 0;
+  const seeded = () => (seed === undefined ? undefined : next++);
+  return {
+    /** He-normal (fan-out) for convolutions, as the EfficientNet reference implementations use. */
+    conv: () => tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'truncatedNormal', seed: seeded() }),
+    dense: () => tf.initializers.glorotUniform({ seed: seeded() }),
+  };
+}
