@@ -1,0 +1,118 @@
+/**
+ * Load benchmark of POST /api/audio/classify (autocannon, loopback only) against calling classifyBatch directly,
+ * in the same process and run. Prints throughput, p50/p99 latency, errors and RSS.
+ *
+ *   npx tsx --conditions=@noise-classifier/source bench/load.bench.ts [--requests 10000] [--model m.onnx]
+ */
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { createServer, decodeAudioFile, loadClassifier, type ClipInput } from '@noise-classifier/server';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const TOTAL = Number(arg('requests', '10000'));
+const LEVELS = arg('concurrency', '1,8,32').split(',').map(Number);
+const MODEL = args.includes('--model') ? arg('model', '') : undefined;
+const MAX_BATCH = Number(arg('max-batch', '32'));
+const TOKEN = 'bench-token';
+
+/** One-second clips cut from real recordings (WAV, 22.05 kHz), sent as base64 WAV like the seed's curl. */
+function oneSecondClips(): Uint8Array[] {
+  const src = readFileSync(new URL('../test/fixtures/drilling.wav', import.meta.url));
+  const rate = src.readUInt32LE(24);
+  const dataStart = 44;
+  const bytesPerSecond = rate * 2;
+  const clips: Uint8Array[] = [];
+  for (let s = 0; (s + 1) * bytesPerSecond <= src.length - dataStart; s++) {
+    const pcm = src.subarray(dataStart + s * bytesPerSecond, dataStart + (s + 1) * bytesPerSecond);
+    const header = Buffer.from(src.subarray(0, 44));
+    header.writeUInt32LE(36 + pcm.length, 4);
+    header.writeUInt32LE(pcm.length, 40);
+    clips.push(new Uint8Array(Buffer.concat([header, pcm])));
+  }
+  return clips;
+}
+
+function rssMb(): number {
+  return process.memoryUsage().rss / 2 ** 20;
+}
+
+async function main() {
+  const clips = oneSecondClips();
+  const decoded: ClipInput[] = await Promise.all(clips.map(async (c) => decodeAudioFile(c)));
+  const classifier = await loadClassifier({ ...(MODEL ? { modelPath: MODEL } : {}), config: { maxBatchSize: Math.max(32, MAX_BATCH) } });
+  const info = classifier.modelInfo();
+  console.log(`model ${info.architecture} (${info.backend}, untrained=${info.untrained}), ${clips.length} distinct 1-s clips, node ${process.version}`);
+
+  // Warm-up.
+  await classifier.classifyBatch(decoded.slice(0, 4));
+
+  const app = await createServer({
+    classifier,
+    decodeAudio: decodeAudioFile,
+    tokens: [TOKEN],
+    rateLimit: false,
+    batching: { windowMs: 3, maxBatch: MAX_BATCH },
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const bodies = clips.map((c) => JSON.stringify({ audio_data: Buffer.from(c).toString('base64'), sample_rate: 22050 }));
+
+  const rows: Record<string, unknown>[] = [];
+  for (const connections of LEVELS) {
+    // Direct: classifyBatch on the same clips, `connections` at a time (decode included, as the server does it).
+    const directRequests = Math.min(TOTAL, Math.max(200, connections * 40));
+    let done = 0;
+    const t0 = performance.now();
+    while (done < directRequests) {
+      const n = Math.min(connections, directRequests - done);
+      const batch = await Promise.all(Array.from({ length: n }, (_, i) => decodeAudioFile(clips[(done + i) % clips.length])));
+      await classifier.classifyBatch(batch);
+      done += n;
+    }
+    const directRps = directRequests / ((performance.now() - t0) / 1000);
+
+    const amount = connections === LEVELS[LEVELS.length - 1] ? TOTAL : Math.min(TOTAL, Math.max(300, connections * 100));
+    const rssBefore = rssMb();
+    let rssMax = rssBefore;
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb())), 200);
+    let i = 0;
+    const result = await autocannon({
+      url: `${url}/api/audio/classify`,
+      method: 'POST',
+      connections,
+      amount,
+      timeout: 60,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+    });
+    clearInterval(sampler);
+    const row = {
+      concurrency: connections,
+      requests: result.requests.total,
+      'server req/s': round(result.requests.average),
+      'direct clips/s': round(directRps),
+      'server/direct': round(result.requests.average / directRps, 2),
+      'p50 ms': result.latency.p50,
+      'p99 ms': result.latency.p99,
+      errors: result.errors + result.timeouts + result.non2xx,
+      'rss MB before/max/after': `${Math.round(rssBefore)}/${Math.round(rssMax)}/${Math.round(rssMb())}`,
+    };
+    rows.push(row);
+    console.log(JSON.stringify(row));
+  }
+  console.table(rows);
+  await app.close();
+}
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
