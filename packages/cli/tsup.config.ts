@@ -1,3 +1,3 @@
-import { libraryConfig } from '../../tooling/tsup-config.ts';
+import { libraryConfig } from '../../tooling/tsup-config';
 
-export default libraryConfig();
+export default libraryConfig({ entry: ['src/index.ts', 'src/cli.ts'] });
