@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliIo, CommandModule } from './command-module';
 
 export interface ServeCommandOptions {
   port: number;
@@ -27,7 +28,12 @@ const number = (name: string, min: number, max: number) => (value: string) => {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `noise-classifier serve`: the HTTP API. */
-export function registerServeCommand(program: Command): Command {
+export const serveCommand: CommandModule = {
+  name: 'serve',
+  register: (program, io) => void registerServeCommand(program, io),
+};
+
+export function registerServeCommand(program: Command, io: CliIo): Command {
   return program
     .command('serve')
     .description('Start the HTTP API: POST /api/audio/classify, /api/jobs/*, GET /health, /metrics, /openapi.json')
@@ -48,11 +54,11 @@ export function registerServeCommand(program: Command): Command {
     .option('--queue <name>', 'BullMQ queue name')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
     .action(async (options: ServeCommandOptions) => {
-      await runServe(options);
+      await runServe(options, io);
     });
 }
 
-export async function runServe(options: ServeCommandOptions) {
+export async function runServe(options: ServeCommandOptions, io: CliIo) {
   const server = await import('@noise-classifier/server');
   const workDir = options.workDir ?? (await import('node:path')).join((await import('node:os')).tmpdir(), 'noise-classifier-work');
   const queue = options.redis ? new server.BullmqJobQueue({ redisUrl: options.redis, ...(options.queue ? { queueName: options.queue } : {}) }) : undefined;
@@ -78,6 +84,6 @@ export async function runServe(options: ServeCommandOptions) {
     },
     logger: { level: options.logLevel },
   });
-  process.stdout.write(`noise-classifier API listening on ${running.url}\n`);
+  io.stdout(`noise-classifier API listening on ${running.url}\n`);
   return running;
 }

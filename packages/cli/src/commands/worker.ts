@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliIo, CommandModule } from './command-module';
 
 export interface WorkerCommandOptions {
   redis: string;
@@ -18,7 +19,12 @@ const number = (name: string, min: number, max: number) => (value: string) => {
 };
 
 /** `noise-classifier worker --redis redis://…`: runs training and batch jobs from BullMQ. */
-export function registerWorkerCommand(program: Command): Command {
+export const workerCommand: CommandModule = {
+  name: 'worker',
+  register: (program, io) => void registerWorkerCommand(program, io),
+};
+
+export function registerWorkerCommand(program: Command, io: CliIo): Command {
   return program
     .command('worker')
     .description('Run background jobs (train, classify-batch) from a BullMQ queue on Redis; start as many as you like')
@@ -31,11 +37,11 @@ export function registerWorkerCommand(program: Command): Command {
     .option('--lock-ms <ms>', 'job lock duration: a dead worker\'s job is taken over after this', number('lock-ms', 100, 3_600_000), 30_000)
     .option('--stalled-ms <ms>', 'how often to look for jobs of dead workers', number('stalled-ms', 100, 3_600_000), 30_000)
     .action(async (options: WorkerCommandOptions) => {
-      await runWorker(options);
+      await runWorker(options, io);
     });
 }
 
-export async function runWorker(options: WorkerCommandOptions) {
+export async function runWorker(options: WorkerCommandOptions, io: CliIo) {
   const server = await import('@noise-classifier/server');
   const workDir = options.workDir ?? (await import('node:path')).join((await import('node:os')).tmpdir(), 'noise-classifier-work');
   const worker = await server.startWorker({
@@ -50,6 +56,6 @@ export async function runWorker(options: WorkerCommandOptions) {
     lockDurationMs: options.lockMs,
     stalledIntervalMs: options.stalledMs,
   });
-  process.stdout.write(`noise-classifier worker ready (queue ${options.queue ?? server.DEFAULT_QUEUE_NAME})\n`);
+  io.stdout(`noise-classifier worker ready (queue ${options.queue ?? server.DEFAULT_QUEUE_NAME})\n`);
   return worker;
 }
