@@ -1,7 +1,23 @@
 // ---------------------------------------------------------------------------------------------------------------
 // Service, data, evaluation, emergency
 // ---------------------------------------------------------------------------------------------------------------
+export {
+  NoiseClassifierService,
+  type ServiceCreateOptions,
+  type ClassifyOptions,
+  type BatchItem,
+} from './service/noise-classifier-service';
+export type { PipelineRuntime } from './service/pipeline-runtime';
+export { DEFAULT_MODEL_FILE, defaultModelLocation } from './default-model';
+export type { FrontEnd } from './service/front-end';
+export { createFrontEnd, modelWindows } from './service/create-front-end';
 export type { ClassificationResult, ClassificationMetadata, WindowResult } from './service/classification-result';
+export {
+  StreamingClassifier,
+  type StreamingOptions,
+  type StreamResult,
+  type WindowPredictor,
+} from './streaming/streaming-classifier';
 export { softmaxRows, aggregateRows, topKOf, argmax } from './service/probabilities';
 export {
   toWireClassification,
@@ -43,6 +59,15 @@ export {
   decodeSpectrogram,
   type FeatureCacheStore,
 } from './data/feature-cache';
+export {
+  NoiseDataset,
+  type NoiseDatasetOptions,
+  type DatasetSource,
+  type DatasetFileAccess,
+  type DatasetItem,
+  type DatasetSplit,
+  type SampleSource,
+} from './data/noise-dataset';
 export { LabelDebouncer } from './streaming/label-debouncer';
 export { StreamResampler, type ResampleFn } from './streaming/stream-resampler';
 export { ToneTracker, type ToneFrame, type ToneTrackerOptions } from './emergency/tone-tracker';

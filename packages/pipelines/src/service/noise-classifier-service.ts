@@ -1,0 +1,508 @@
+import {
+  NoiseClassifierError,
+  createInferenceConfig,
+  describeValue,
+  windowDurationSeconds,
+  type AudioFeatureConfig,
+  type InferenceConfig,
+  type WindowAggregation,
+} from '@noise-classifier/config';
+import type { AudioInput, ModelInputBatch } from '@noise-classifier/features';
+import {
+  exportOnnx,
+  readOnnxModelInfo,
+  resolveBackend,
+  saveTfjsModel,
+  type InferenceBackend,
+  type InferenceSession,
+  type ModelMetadata,
+} from '@noise-classifier/models';
+import { defaultModelLocation, DEFAULT_MODEL_FILE } from '../default-model';
+import { joinLocation } from '../data/paths';
+import type { ClassificationMetadata, ClassificationResult, WindowResult } from './classification-result';
+import { createFrontEnd } from './create-front-end';
+import type { FrontEnd } from './front-end';
+import type { PipelineRuntime } from './pipeline-runtime';
+import { aggregateRows, argmax, softmaxRows, topKOf } from './probabilities';
+import { StreamingClassifier, type StreamingOptions } from '../streaming/streaming-classifier';
+
+export interface ServiceCreateOptions {
+  /** Inference settings (createInferenceConfig input); `modelPath` may also be given here. */
+  config?: InferenceConfig | Record<string, unknown>;
+  /** ONNX model file, read through `runtime.readFile`. Omitted (and no `model`): the bundled default model. */
+  modelPath?: string;
+  /** ONNX model bytes (no file access needed). */
+  model?: Uint8Array;
+  /** Platform services: file access and backends (e.g. `nodeRuntime`). */
+  runtime?: PipelineRuntime;
+  /** A specific inference backend; otherwise the runtime's, then the global registry's (`config.backend`). */
+  backend?: InferenceBackend;
+  /** An in-process tfjs model (after training): enables `export(path, 'tfjs')`. ONNX bytes are produced from it. */
+  tfjsModel?: unknown;
+  /** Metadata of `tfjsModel`. */
+  metadata?: ModelMetadata;
+}
+
+export interface ClassifyOptions {
+  /** Number of entries in `topK` (default config.returnTopK). */
+  topK?: number;
+  /** Length of each timeline segment, s (default: one model window, spectrogramWidth frames). */
+  windowSeconds?: number;
+  /** Hop between segments, s (default config.hopSeconds, else half a segment). */
+  hopSeconds?: number;
+  aggregation?: WindowAggregation;
+  /** Include the per-segment timeline (default: when there is more than one segment). */
+  returnWindows?: boolean;
+}
+
+export type BatchItem = AudioInput | { audio: AudioInput; sampleRate?: number };
+
+interface PreparedClip {
+  batch: ModelInputBatch;
+  /** Model-window indices of each segment. */
+  segments: { start: number; end: number; windows: number[] }[];
+  durationSeconds: number;
+}
+
+/**
+ * Classifies environmental noise with an ONNX model (the seed's `NoiseClassifierService`). The model file carries
+ * its labels and feature config, so the front end is configured from it: one source of truth.
+ */
+export class NoiseClassifierService {
+  readonly config: InferenceConfig;
+  readonly metadata: ModelMetadata;
+  readonly labels: readonly string[];
+  readonly featureConfig: AudioFeatureConfig;
+  readonly backendName: string;
+  /** Where the model came from (path, 'bytes' or 'tfjs'). */
+  readonly modelLocation: string;
+  private readonly modelBytes: Uint8Array;
+  private readonly runtime?: PipelineRuntime;
+  private readonly tfjsModel?: unknown;
+  private session: InferenceSession | null;
+  private readonly frontEnd: FrontEnd;
+
+  private constructor(init: {
+    config: InferenceConfig;
+    metadata: ModelMetadata;
+    modelBytes: Uint8Array;
+    modelLocation: string;
+    runtime?: PipelineRuntime;
+    session: InferenceSession;
+    frontEnd: FrontEnd;
+    tfjsModel?: unknown;
+  }) {
+    this.config = init.config;
+    this.metadata = init.metadata;
+    this.labels = init.metadata.labels;
+    this.featureConfig = init.metadata.featureConfig;
+    this.modelBytes = init.modelBytes;
+    this.modelLocation = init.modelLocation;
+    this.runtime = init.runtime;
+    this.session = init.session;
+    this.backendName = init.session.backendName;
+    this.frontEnd = init.frontEnd;
+    this.tfjsModel = init.tfjsModel;
+  }
+
+  static async create(options: ServiceCreateOptions = {}): Promise<NoiseClassifierService> {
+    if (typeof options !== 'object' || options === null) {
+      throw new NoiseClassifierError('E_CONFIG', 'NoiseClassifierService.create takes one options object', {
+        field: 'options',
+        expected: '{ config?, modelPath?, model?, runtime?, backend? }',
+        received: describeValue(options),
+      });
+    }
+    const config = createInferenceConfig(options.config ?? {});
+    const runtime = options.runtime;
+    let modelBytes: Uint8Array;
+    let modelLocation: string;
+    if (options.tfjsModel !== undefined) {
+      if (!options.metadata) {
+        throw new NoiseClassifierError('E_CONFIG', 'A tfjs model needs its metadata', {
+          field: 'metadata',
+          expected: 'the ModelMetadata of tfjsModel (labels, feature and model config)',
+          received: 'none',
+        });
+      }
+      modelBytes = exportOnnx(options.tfjsModel as Parameters<typeof exportOnnx>[0], options.metadata);
+      modelLocation = 'tfjs';
+    } else if (options.model !== undefined) {
+      if (!(options.model instanceof Uint8Array)) {
+        throw new NoiseClassifierError('E_MODEL_FORMAT', 'model must be the bytes of an ONNX file', {
+          field: 'model',
+          expected: 'a Uint8Array',
+          received: describeValue(options.model),
+        });
+      }
+      modelBytes = options.model;
+      modelLocation = 'bytes';
+    } else {
+      const path = options.modelPath ?? config.modelPath;
+      modelLocation = path ?? runtime?.defaultModelLocation ?? defaultModelLocation() ?? DEFAULT_MODEL_FILE;
+      if (!runtime) {
+        throw new NoiseClassifierError('E_RUNTIME_MISSING', 'Reading a model file needs a platform runtime', {
+          field: 'runtime',
+          expected:
+            "create({ runtime: nodeRuntime }) with nodeRuntime from '@noise-classifier/runtime-node' (or webRuntime in browsers), or pass the model bytes as `model`",
+          received: `a model path (${modelLocation}) and no runtime`,
+        });
+      }
+      try {
+        modelBytes = await runtime.readFile(modelLocation);
+      } catch (error) {
+        if (error instanceof NoiseClassifierError && error.code === 'E_MODEL_NOT_FOUND' && path === undefined) {
+          throw new NoiseClassifierError('E_MODEL_NOT_FOUND', `The bundled default model is missing at ${modelLocation}`, {
+            field: 'modelPath',
+            expected: 'a model path, or an installation that includes the default model',
+            received: modelLocation,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    }
+    const metadata = options.metadata ?? readOnnxModelInfo(modelBytes).metadata;
+    const backend = options.backend ?? (await pickBackend(config, runtime));
+    const session = await backend.createSession(
+      { format: 'onnx', bytes: modelBytes },
+      { ...(config.numThreads === undefined ? {} : { numThreads: config.numThreads }), device: config.device },
+    );
+    const frontEnd = await createFrontEnd(metadata.featureConfig, metadata.modelConfig.inputChannels);
+    return new NoiseClassifierService({ config, metadata, modelBytes, modelLocation, runtime, session, frontEnd, tfjsModel: options.tfjsModel });
+  }
+
+  /** Same as `create({ modelPath })` (the seed's load). */
+  static load(modelPath: string, options: Omit<ServiceCreateOptions, 'modelPath' | 'model'> = {}): Promise<NoiseClassifierService> {
+    return NoiseClassifierService.create({ ...options, modelPath });
+  }
+
+  /** Duration of one model window, s. */
+  get windowSeconds(): number {
+    return windowDurationSeconds(this.featureConfig);
+  }
+
+  /** The seed's `classify(audio, sample_rate, return_top_k)`. */
+  async classify(audio: AudioInput, sampleRate?: number, options: ClassifyOptions = {}): Promise<ClassificationResult> {
+    const [result] = await this.classifyBatch([{ audio, sampleRate }], options);
+    return result;
+  }
+
+  /** Classifies many clips; all their windows go to the model together, in batches of ≤ config.maxBatchSize. */
+  async classifyBatch(items: readonly BatchItem[], options: ClassifyOptions = {}): Promise<ClassificationResult[]> {
+    this.checkOpen();
+    if (!Array.isArray(items)) {
+      throw new NoiseClassifierError('E_BAD_AUDIO', 'classifyBatch takes an array of clips', {
+        field: 'items',
+        expected: 'an array of audio inputs or { audio, sampleRate }',
+        received: describeValue(items),
+      });
+    }
+    const topK = checkTopK(options.topK ?? this.config.returnTopK);
+    const aggregation = options.aggregation ?? this.config.aggregation;
+    const clips: PreparedClip[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const { audio, sampleRate } = isWrapped(item) ? item : { audio: item, sampleRate: undefined };
+      clips.push(await this.prepareClip(audio, sampleRate, options));
+    }
+    const probs = await this.runWindows(clips.map((c) => c.batch));
+    const classes = this.labels.length;
+    let offset = 0;
+    return clips.map((clip) => {
+      const rows = probs.subarray(offset * classes, (offset + clip.batch.count) * classes);
+      offset += clip.batch.count;
+      return this.toResult(rows, clip, topK, aggregation, options.returnWindows);
+    });
+  }
+
+  /** Probabilities [count × classes] for ready-made model windows (evaluation, streaming). */
+  async predictWindows(batch: ModelInputBatch): Promise<Float32Array> {
+    this.checkOpen();
+    return this.runWindows([batch]);
+  }
+
+  /** Log-mel + windows of prepared mono audio at the model's rate (shared with streaming and evaluation). */
+  featurize(audio: Float32Array, hopFrames = Math.max(1, this.featureConfig.spectrogramWidth >> 1)): ModelInputBatch {
+    return this.frontEnd.windows(this.frontEnd.logMel(audio), hopFrames);
+  }
+
+  /** Decodes/validates and resamples to the model's rate. */
+  prepareAudio(audio: AudioInput, sampleRate?: number): Promise<Float32Array> {
+    return this.frontEnd.prepare(audio, sampleRate);
+  }
+
+  /** A streaming classifier for chunks at `options.sampleRate` (microphones). */
+  createStream(options: StreamingOptions = {}): StreamingClassifier {
+    this.checkOpen();
+    return new StreamingClassifier(this, this.frontEnd, options);
+  }
+
+  /**
+   * Writes the model: 'onnx' (what this service runs) or 'tfjs' (model.json + weights.bin in folder `path`,
+   * only for a service built from a tfjs model). 'torchscript' is PyTorch-only.
+   */
+  async export(path: string, format: 'onnx' | 'tfjs' | string = 'onnx'): Promise<void> {
+    this.checkOpen();
+    const write = this.runtime?.writeFileAtomic;
+    if (format === 'torchscript') {
+      throw new NoiseClassifierError('E_UNSUPPORTED_FORMAT', 'TorchScript is a PyTorch format and cannot be produced here; export ONNX instead (PyTorch and onnxruntime load it)', {
+        field: 'format',
+        expected: "'onnx' or 'tfjs'",
+        received: "'torchscript'",
+      });
+    }
+    if (format !== 'onnx' && format !== 'tfjs') {
+      throw new NoiseClassifierError('E_UNSUPPORTED_FORMAT', `Unknown export format ${JSON.stringify(format)}`, {
+        field: 'format',
+        expected: "'onnx' or 'tfjs'",
+        received: describeValue(format),
+      });
+    }
+    if (!write) {
+      throw new NoiseClassifierError('E_RUNTIME_MISSING', 'Exporting needs a runtime that can write files', {
+        field: 'runtime.writeFileAtomic',
+        expected: 'a runtime with writeFileAtomic (nodeRuntime from @noise-classifier/runtime-node)',
+        received: this.runtime ? `runtime "${this.runtime.name}" without writeFileAtomic` : 'no runtime',
+      });
+    }
+    if (format === 'onnx') {
+      await write(path, this.modelBytes);
+      return;
+    }
+    if (this.tfjsModel === undefined) {
+      throw new NoiseClassifierError('E_UNSUPPORTED_FORMAT', 'tfjs export needs a trained tfjs checkpoint: this service was loaded from ONNX, which cannot be turned back into a tfjs model', {
+        field: 'format',
+        expected: "'onnx', or a service created from a tfjs model (NoiseClassifierService.create({ tfjsModel, metadata }))",
+        received: `'tfjs' for a model loaded from ${this.modelLocation}`,
+      });
+    }
+    const files = await saveTfjsModel(this.tfjsModel as Parameters<typeof saveTfjsModel>[0], this.metadata);
+    await write(joinLocation(path, 'model.json'), files.modelJson);
+    await write(joinLocation(path, 'weights.bin'), files.weightsBin);
+  }
+
+  /** The seed's save: writes the ONNX model. */
+  save(path: string): Promise<void> {
+    return this.export(path, 'onnx');
+  }
+
+  /** Releases the inference session; later calls fail with E_DISPOSED. Safe to call twice. */
+  async dispose(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    if (session) await session.dispose();
+  }
+
+  private checkOpen(): void {
+    if (!this.session) {
+      throw new NoiseClassifierError('E_DISPOSED', 'This NoiseClassifierService was disposed', {
+        expected: 'a service that has not been disposed',
+        received: 'a disposed service',
+      });
+    }
+  }
+
+  private async prepareClip(audio: AudioInput, sampleRate: number | undefined, options: ClassifyOptions): Promise<PreparedClip> {
+    const samples = await this.frontEnd.prepare(audio, sampleRate);
+    const cfg = this.featureConfig;
+    const spec = this.frontEnd.logMel(samples);
+    const framesPerSecond = cfg.sampleRate / cfg.hopLength;
+    const width = cfg.spectrogramWidth;
+    const segFrames = options.windowSeconds === undefined ? width : Math.max(width, Math.round(options.windowSeconds * framesPerSecond) + 1);
+    const hopSeconds = options.hopSeconds ?? this.config.hopSeconds;
+    const hopFrames = Math.max(1, hopSeconds === null ? Math.floor(segFrames / 2) : Math.round(hopSeconds * framesPerSecond));
+    if (options.windowSeconds !== undefined) checkPositive('windowSeconds', options.windowSeconds);
+    if (options.hopSeconds !== undefined) checkPositive('hopSeconds', options.hopSeconds);
+    // Segment starts, the last aligned to the end so the tail is covered.
+    const segStarts: number[] = [];
+    if (spec.frames <= segFrames) segStarts.push(0);
+    else {
+      for (let s = 0; s + segFrames <= spec.frames; s += hopFrames) segStarts.push(s);
+      if (segStarts[segStarts.length - 1] !== spec.frames - segFrames) segStarts.push(spec.frames - segFrames);
+    }
+    // Model windows: every segment cut into windows of `width` frames (half-window hop inside a segment).
+    let batch: ModelInputBatch;
+    const segments: PreparedClip['segments'] = [];
+    if (segFrames === width) {
+      batch = this.frontEnd.windows(spec, hopFrames);
+      batch.startFrames.forEach((s, w) => segments.push({ start: s, end: Math.min(spec.frames, s + width), windows: [w] }));
+    } else {
+      const parts: ModelInputBatch[] = [];
+      let count = 0;
+      for (const s of segStarts) {
+        const len = Math.min(segFrames, spec.frames - s);
+        const sub = { data: sliceFrames(spec.data, spec.bins, spec.frames, s, len), bins: spec.bins, frames: len };
+        const w = this.frontEnd.windows(sub, Math.max(1, width >> 1));
+        segments.push({ start: s, end: s + len, windows: Array.from({ length: w.count }, (_, i) => count + i) });
+        count += w.count;
+        parts.push(w);
+      }
+      batch = concatBatches(parts);
+    }
+    return { batch, segments, durationSeconds: samples.length / cfg.sampleRate };
+  }
+
+  private async runWindows(batches: readonly ModelInputBatch[]): Promise<Float32Array> {
+    const total = batches.reduce((n, b) => n + b.count, 0);
+    const classes = this.labels.length;
+    const out = new Float32Array(total * classes);
+    if (total === 0) return out;
+    const { channels, height, width } = batches[0];
+    const per = channels * height * width;
+    const max = this.config.maxBatchSize;
+    // Copy windows into model-sized chunks across clip boundaries.
+    let row = 0;
+    const chunk = new Float32Array(Math.min(max, total) * per);
+    let filled = 0;
+    const flush = async () => {
+      if (filled === 0) return;
+      const output = await this.session!.run(chunk.subarray(0, filled * per), [filled, channels, height, width]);
+      if (output.numClasses !== classes || output.batch !== filled) {
+        throw new NoiseClassifierError('E_MODEL_MISMATCH', 'Model output does not match its labels', {
+          field: 'logits',
+          expected: `${filled} × ${classes}`,
+          received: `${output.batch} × ${output.numClasses}`,
+        });
+      }
+      out.set(softmaxRows(output.logits, filled, classes), row * classes);
+      row += filled;
+      filled = 0;
+    };
+    for (const b of batches) {
+      for (let w = 0; w < b.count; w++) {
+        chunk.set(b.data.subarray(w * per, (w + 1) * per), filled * per);
+        filled++;
+        if (filled === max) await flush();
+      }
+    }
+    await flush();
+    return out;
+  }
+
+  private toResult(
+    rows: Float32Array,
+    clip: PreparedClip,
+    topK: number,
+    aggregation: WindowAggregation,
+    returnWindows: boolean | undefined,
+  ): ClassificationResult {
+    const classes = this.labels.length;
+    const cfg = this.featureConfig;
+    const agg = aggregateRows(rows, clip.batch.count, classes, aggregation);
+    const best = argmax(agg);
+    const probabilities: Record<string, number> = {};
+    this.labels.forEach((l, i) => (probabilities[l] = agg[i]));
+    const result: ClassificationResult = {
+      predictedClass: this.labels[best],
+      confidence: agg[best],
+      probabilities,
+      topK: topKOf(agg, this.labels, topK),
+      durationSeconds: clip.durationSeconds,
+    };
+    if (returnWindows ?? clip.segments.length > 1) {
+      const secondsPerFrame = cfg.hopLength / cfg.sampleRate;
+      result.windows = clip.segments.map((seg): WindowResult => {
+        const segProbs = new Float32Array(seg.windows.length * classes);
+        seg.windows.forEach((w, i) => segProbs.set(rows.subarray(w * classes, (w + 1) * classes), i * classes));
+        const p = aggregateRows(segProbs, seg.windows.length, classes, aggregation);
+        const k = argmax(p);
+        return {
+          startSeconds: seg.start * secondsPerFrame,
+          endSeconds: Math.min(clip.durationSeconds, (seg.end - 1) * secondsPerFrame),
+          label: this.labels[k],
+          confidence: p[k],
+        };
+      });
+    }
+    result.metadata = this.resultMetadata(clip.batch.count, aggregation);
+    return result;
+  }
+
+  private resultMetadata(windowCount: number, aggregation: WindowAggregation): ClassificationMetadata {
+    const m = this.metadata;
+    return {
+      untrained: m.untrained,
+      modelVersion: m.createdAt ? `${m.producerVersion} (${m.createdAt})` : m.producerVersion,
+      architecture: m.modelConfig.architecture,
+      backend: this.backendName,
+      windowCount,
+      aggregation,
+    };
+  }
+}
+
+async function pickBackend(config: InferenceConfig, runtime: PipelineRuntime | undefined): Promise<InferenceBackend> {
+  const candidates = (runtime?.backends ?? []).filter(
+    (b) => b.formats.includes('onnx') && (config.backend === 'auto' || b.name === config.backend),
+  );
+  const failures: string[] = [];
+  for (const b of candidates) {
+    try {
+      await b.init();
+      return b;
+    } catch (error) {
+      failures.push(`${b.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  try {
+    return await resolveBackend(config.backend, 'onnx');
+  } catch (error) {
+    if (failures.length === 0) throw error;
+    throw new NoiseClassifierError('E_RUNTIME_FAILED', `No inference backend could run the model: ${failures.join(' | ')}`, {
+      field: 'backend',
+      cause: error,
+    });
+  }
+}
+
+function isWrapped(item: BatchItem): item is { audio: AudioInput; sampleRate?: number } {
+  return typeof item === 'object' && item !== null && !ArrayBuffer.isView(item) && !(item instanceof ArrayBuffer) && !Array.isArray(item) && 'audio' in item;
+}
+
+function checkTopK(k: unknown): number {
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
+    throw new NoiseClassifierError('E_CONFIG', 'topK must be a positive integer', {
+      field: 'topK',
+      expected: 'an integer ≥ 1',
+      received: describeValue(k),
+    });
+  }
+  return k;
+}
+
+function checkPositive(field: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new NoiseClassifierError('E_CONFIG', `${field} must be a positive number of seconds`, {
+      field,
+      expected: 'a finite number > 0',
+      received: describeValue(v),
+    });
+  }
+}
+
+function sliceFrames(data: Float32Array, bins: number, frames: number, start: number, len: number): Float32Array {
+  const out = new Float32Array(bins * len);
+  for (let b = 0; b < bins; b++) out.set(data.subarray(b * frames + start, b * frames + start + len), b * len);
+  return out;
+}
+
+function concatBatches(parts: readonly ModelInputBatch[]): ModelInputBatch {
+  const { channels, height, width } = parts[0];
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const data = new Float32Array(count * channels * height * width);
+  let offset = 0;
+  for (const p of parts) {
+    data.set(p.data, offset);
+    offset += p.data.length;
+  }
+  return {
+    data,
+    count,
+    channels,
+    height,
+    width,
+    startFrames: parts.flatMap((p) => p.startFrames),
+    validFrames: parts.flatMap((p) => p.validFrames),
+  };
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeRuntime } from '@noise-classifier/runtime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NoiseClassifierService } from '../src/service/noise-classifier-service';
+import { generateSyntheticClip } from '../src/synthetic/synthetic-clips';
+import { toWireClassification } from '../src/wire/classification-wire';
+import { TEST_LABELS, untrainedOnnx } from './helpers/untrained-model';
+
+let service: NoiseClassifierService;
+let onnx: Uint8Array;
+const dog = readFileSync(new URL('./fixtures/clips/dog_barking/1-100032-A.ogg', import.meta.url));
+
+beforeAll(async () => {
+  onnx = await untrainedOnnx();
+  service = await NoiseClassifierService.create({ model: onnx, runtime: nodeRuntime });
+}, 120_000);
+
+afterAll(async () => {
+  await service?.dispose();
+});
+
+describe('NoiseClassifierService.classify', () => {
+  it('returns the seed result shape with probabilities that sum to 1, flagged untrained', async () => {
+    const audio = Float32Array.from({ length: 48_000 }, (_, i) => Math.sin(i / 7) * 0.1);
+    const r = await service.classify(audio, 48_000, { topK: 3 });
+    expect(TEST_LABELS).toContain(r.predictedClass);
+    expect(Object.keys(r.probabilities)).toEqual(TEST_LABELS);
+    const sum = Object.values(r.probabilities).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(1, 5);
+    expect(r.topK).toHaveLength(3);
+    expect(r.topK[0]).toEqual([r.predictedClass, r.confidence]);
+    expect(r.topK[0][1]).toBeGreaterThanOrEqual(r.topK[1][1]);
+    expect(r.confidence).toBe(r.probabilities[r.predictedClass]);
+    expect(r.durationSeconds).toBeCloseTo(1, 6);
+    expect(r.metadata).toMatchObject({ untrained: true, architecture: 'cnn_small', windowCount: 1 });
+    expect(r.windows).toBeUndefined();
+    expect(toWireClassification(r).top_k).toHaveLength(3);
+  });
+
+  it('accepts number[], other sample rates (resampled) and encoded bytes', async () => {
+    const tone = (sr: number) => Float32Array.from({ length: sr }, (_, i) => 0.2 * Math.sin((2 * Math.PI * 440 * i) / sr));
+    const at48 = await service.classify(tone(48_000), 48_000);
+    const at16 = await service.classify(Array.from(tone(16_000)), 16_000);
+    expect(at16.durationSeconds).toBeCloseTo(1, 6);
+    // Same sound at another rate: near-identical probabilities (resampling changes little below 8 kHz).
+    for (const label of TEST_LABELS) expect(Math.abs(at16.probabilities[label] - at48.probabilities[label])).toBeLessThan(0.05);
+    const fromFile = await service.classify(dog);
+    expect(fromFile.durationSeconds).toBeGreaterThan(4.9);
+    expect(fromFile.windows!.length).toBeGreaterThan(1);
+  });
+
+  it('slides windows over long audio with a timeline, mean or max aggregation', async () => {
+    const clip = generateSyntheticClip('pink_noise', { seed: 1, durationSeconds: 6 });
+    const mean = await service.classify(clip.samples, 48_000, { hopSeconds: 0.5, returnWindows: true });
+    const max = await service.classify(clip.samples, 48_000, { hopSeconds: 0.5, aggregation: 'max' });
+    const w = mean.windows!;
+    // (6 s − 1.36 s window) / 0.5 s hop → 10 windows (+1 aligned to the end).
+    expect(w.length).toBeGreaterThanOrEqual(10);
+    expect(w[0].startSeconds).toBe(0);
+    expect(w[1].startSeconds).toBeCloseTo(0.5, 1);
+    expect(w[w.length - 1].endSeconds).toBeCloseTo(6, 1);
+    expect(max.metadata?.aggregation).toBe('max');
+    expect(Object.values(max.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // Longer timeline segments: 3 s segments, 1 s hop.
+    const seg = await service.classify(clip.samples, 48_000, { windowSeconds: 3, hopSeconds: 1 });
+    expect(seg.windows!.length).toBe(4);
+    expect(seg.windows![0].endSeconds - seg.windows![0].startSeconds).toBeCloseTo(3, 1);
+  });
+
+  it('classifyBatch equals classify item by item, across model-call boundaries', async () => {
+    const small = await NoiseClassifierService.create({ model: onnx, runtime: nodeRuntime, config: { maxBatchSize: 3 } });
+    const clips = [1, 2, 3].map((seed) => generateSyntheticClip('white_noise', { seed, durationSeconds: 2 + seed }).samples);
+    const batch = await small.classifyBatch(clips.map((audio) => ({ audio, sampleRate: 48_000 })));
+    for (let i = 0; i < clips.length; i++) {
+      const single = await service.classify(clips[i], 48_000);
+      for (const label of TEST_LABELS) expect(batch[i].probabilities[label]).toBeCloseTo(single.probabilities[label], 5);
+    }
+    await small.dispose();
+  });
+
+  it('gives clear errors for bad input and after dispose', async () => {
+    await expect(service.classify(new Float32Array(0), 48_000)).rejects.toMatchObject({ code: 'E_BAD_AUDIO' });
+    await expect(service.classify([0, NaN, 1] as number[], 48_000)).rejects.toThrow(/audio\[1\]/);
+    await expect(service.classify(new Float32Array(100), -5)).rejects.toMatchObject({ code: 'E_SAMPLE_RATE' });
+    await expect(service.classify(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]))).rejects.toHaveProperty('code');
+    await expect(service.classify(new Float32Array(4800), 48_000, { topK: 0 })).rejects.toThrow(/topK/);
+    const other = await NoiseClassifierService.create({ model: onnx, runtime: nodeRuntime });
+    await other.dispose();
+    await other.dispose();
+    await expect(other.classify(new Float32Array(48_000))).rejects.toMatchObject({ code: 'E_DISPOSED' });
+  });
+});
+
+describe('NoiseClassifierService.create / export', () => {
+  it('reads a model path through the runtime and reports a missing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-service-'));
+    await service.export(join(dir, 'm.onnx'), 'onnx');
+    // Compare as a boolean: a failing deep-equal on 700k bytes would make the diff printer run out of memory.
+    expect(Buffer.compare(readFileSync(join(dir, 'm.onnx')), Buffer.from(onnx)) === 0).toBe(true);
+    const loaded = await NoiseClassifierService.create({ modelPath: join(dir, 'm.onnx'), runtime: nodeRuntime });
+    expect(loaded.labels).toEqual(TEST_LABELS);
+    expect(loaded.featureConfig.sampleRate).toBe(48_000);
+    await loaded.dispose();
+    await expect(NoiseClassifierService.create({ modelPath: join(dir, 'nope.onnx'), runtime: nodeRuntime })).rejects.toMatchObject({
+      code: 'E_MODEL_NOT_FOUND',
+    });
+    await expect(NoiseClassifierService.create({ modelPath: join(dir, 'm.onnx') })).rejects.toMatchObject({ code: 'E_RUNTIME_MISSING' });
+    await expect(NoiseClassifierService.create({ model: new Uint8Array([8, 1, 2]), runtime: nodeRuntime })).rejects.toMatchObject({
+      code: 'E_MODEL_FORMAT',
+    });
+    expect(readdirSync(dir)).toEqual(['m.onnx']);
+  });
+
+  it('refuses torchscript (pointing to ONNX) and tfjs for an ONNX-only service', async () => {
+    await expect(service.export('/tmp/x.pt', 'torchscript')).rejects.toMatchObject({ code: 'E_UNSUPPORTED_FORMAT', message: expect.stringMatching(/ONNX/) });
+    await expect(service.export('/tmp/x', 'tfjs')).rejects.toThrow(/tfjs export needs a trained tfjs checkpoint/);
+  });
+});
