@@ -15,7 +15,20 @@ export {
 export { LIBROSA_FEATURE_OVERRIDES, LIBROSA_FEATURE_PRESET, createLibrosaFeatureConfig } from './librosa-preset';
 
 // The seed's V2 API, each symbol deprecated and mapped onto the new packages.
+export {
+  NoiseClassifierV2,
+  type NoiseClassifierV2Options,
+  type LegacyClassification,
+} from './noise-classifier-v2';
+export { setLegacyRuntime, getLegacyRuntime, type LegacyRuntime } from './default-runtime';
 export { AudioFeatureExtractor, LibrosaFeatureExtractor, type LegacySamples } from './audio-feature-extractor';
+export {
+  MLService,
+  ML_MODEL_V2_PATH_ENV,
+  type MLServiceOptions,
+  type ClassifyNoiseRequest,
+  type LegacyNoiseClassification,
+} from './ml-service';
 export {
   NoiseClassifierTrainer,
   type LegacyTrainingConfig,

@@ -50,6 +50,11 @@ export function unmarkedMigrationBlocks(doc: string): number {
   return all - docBlocks(doc).filter((b) => b.kind === 'snippet').length;
 }
 
+/** Shared modules (`*.data.ts`) are embedded in the doc but run only through the snippets that import them. */
+export function isRunnable(file: string): boolean {
+  return !file.endsWith('.data.ts');
+}
+
 export function exampleFiles(): string[] {
   return readdirSync(EXAMPLES_DIR)
     .filter((f) => f.endsWith('.ts'))

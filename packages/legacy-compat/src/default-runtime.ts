@@ -1,0 +1,29 @@
+import { NoiseClassifierError } from '@noise-classifier/config';
+import type { NoiseClassifierService } from '@noise-classifier/pipelines';
+
+/** What `NoiseClassifierService.create` accepts as `runtime` (`nodeRuntime`, `webRuntime`, …). */
+export type LegacyRuntime = NonNullable<NonNullable<Parameters<typeof NoiseClassifierService.create>[0]>['runtime']>;
+type PipelineRuntime = LegacyRuntime;
+
+/**
+ * The platform runtime the old classes use when none is passed. The seed's classes read files with no set-up, so
+ * `import '@noise-classifier/legacy-compat/register-node'` sets Node's here once; browsers pass `runtime` or call
+ * `setLegacyRuntime(webRuntime)`. Kept on globalThis so every copy of the package (ESM, CJS) sees it.
+ */
+const RUNTIME_KEY = Symbol.for('@noise-classifier/legacy-compat/runtime');
+
+export function setLegacyRuntime(runtime: PipelineRuntime | undefined): void {
+  (globalThis as unknown as Record<symbol, PipelineRuntime | undefined>)[RUNTIME_KEY] = runtime;
+}
+
+export function getLegacyRuntime(): PipelineRuntime | undefined {
+  return (globalThis as unknown as Record<symbol, PipelineRuntime | undefined>)[RUNTIME_KEY];
+}
+
+const HINT = "import '@noise-classifier/legacy-compat/register-node' once (Node), or pass { runtime } / call setLegacyRuntime()";
+
+/** Adds the legacy way out to a "no runtime" error from the service (same code). */
+export function withRuntimeHint(error: unknown): unknown {
+  if (!(error instanceof NoiseClassifierError) || error.code !== 'E_RUNTIME_MISSING' || error.field !== 'runtime') return error;
+  return new NoiseClassifierError('E_RUNTIME_MISSING', `${error.message}; with the legacy API: ${HINT}`, { field: 'runtime', cause: error });
+}
