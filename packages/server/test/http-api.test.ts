@@ -157,7 +157,7 @@ describe('health, metrics, OpenAPI, rate limit', () => {
     await pending;
     const after = await app.inject({ method: 'GET', url: '/health' });
     expect(after.statusCode).toBe(200);
-    expect(after.json()).toMatchObject({ status: 'ok', model_loaded: true, model_version: 'interim' });
+    expect(after.json()).toMatchObject({ status: 'ok', model_loaded: true, model_version: expect.any(String) });
     await app.close();
   });
 

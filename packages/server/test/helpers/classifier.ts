@@ -1,37 +1,50 @@
-import { NOISE_LABELS } from '@noise-classifier/config';
-import type { Classifier, ClipInput, ServedClassification } from '../../src/classifier';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Classifier } from '../../src/classifier';
+import { loadClassifier } from '../../src/service-classifier';
+
+const require = createRequire(import.meta.url);
+
+/** The model bundled with @noise-classifier/pipelines (what `serve` uses without --model). */
+export function bundledModelPath(): string {
+  return path.join(path.dirname(require.resolve('@noise-classifier/pipelines/package.json')), 'models', 'default-model.onnx');
+}
 
 /**
- * INTERIM: stands in until @noise-classifier/pipelines' NoiseClassifierService lands; then this file returns
- * the real service with a real ONNX model. Deterministic: the label follows the zero-crossing rate.
+ * A real ONNX model for the tests: the bundled default model, or (while it is absent) a small untrained cnn_small
+ * exported once into the temp dir with @noise-classifier/models.
  */
+export async function testModelPath(): Promise<string> {
+  if (process.env.NC_TEST_MODEL) return process.env.NC_TEST_MODEL;
+  const bundled = bundledModelPath();
+  if (existsSync(bundled)) return bundled;
+  const file = path.join(tmpdir(), 'nc-server-test-model', 'cnn_small.onnx');
+  if (existsSync(file)) return file;
+  const [{ NOISE_LABELS }, models] = await Promise.all([import('@noise-classifier/config'), import('@noise-classifier/models')]);
+  const modelConfig = { architecture: 'cnn_small', pretrained: false, labels: [...NOISE_LABELS], numClasses: NOISE_LABELS.length };
+  const model = await models.buildModel(modelConfig, {}, { seed: 7 });
+  const bytes = models.exportOnnx(model, models.createModelMetadata({ featureConfig: {}, modelConfig, untrained: true }));
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, bytes);
+  await rename(temp, file);
+  return file;
+}
+
+/** The real NoiseClassifierService on onnxruntime-node, with the batch sizes it was called with recorded. */
 export async function loadTestClassifier(): Promise<Classifier & { calls: number[] }> {
+  const inner = await loadClassifier({ modelPath: await testModelPath(), config: { numThreads: 1 } });
   const calls: number[] = [];
-  const one = (clip: ClipInput): ServedClassification => {
-    let zc = 0;
-    for (let i = 1; i < clip.samples.length; i++) if ((clip.samples[i] >= 0) !== (clip.samples[i - 1] >= 0)) zc++;
-    const rate = (zc / clip.samples.length) * clip.sampleRate;
-    const scores = NOISE_LABELS.map((_, i) => -Math.abs(i * 100 - rate) / 200);
-    const max = Math.max(...scores);
-    const exp = scores.map((s) => Math.exp(s - max));
-    const sum = exp.reduce((a, b) => a + b, 0);
-    const probabilities = Object.fromEntries(NOISE_LABELS.map((l, i) => [l, exp[i] / sum]));
-    const ranked = Object.entries(probabilities).sort((a, b) => b[1] - a[1]);
-    return {
-      predicted_class: ranked[0][0],
-      confidence: ranked[0][1],
-      probabilities,
-      top_k: ranked.slice(0, 5),
-      duration_seconds: clip.samples.length / clip.sampleRate,
-    };
-  };
   return {
     calls,
-    async classifyBatch(items) {
+    classifyBatch(items) {
       calls.push(items.length);
-      await new Promise((r) => setTimeout(r, 2));
-      return items.map(one);
+      return inner.classifyBatch(items);
     },
-    modelInfo: () => ({ modelVersion: 'interim', labels: NOISE_LABELS, untrained: true }),
+    modelInfo: () => inner.modelInfo(),
+    dispose: () => inner.dispose!(),
   };
 }
