@@ -2,6 +2,8 @@ import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type { InferenceBackend, InferenceSession, ModelSource, SessionOptions, SessionOutput } from '../backend';
 import { checkRunInput, disposedError } from './check-run-input';
 import { importRuntime } from './import-runtime';
+// Names our exporter writes; foreign single-input models fall back to their own names.
+import { ONNX_INPUT_NAME, ONNX_LOGITS_NAME } from '../onnx/export-onnx';
 
 /*
  * onnxruntime-node and onnxruntime-web share one JavaScript API (onnxruntime-common). This adapter is written
@@ -41,9 +43,6 @@ export interface OrtBackendSpec<M extends OrtModuleLike> {
   readonly sessionOptions: (options: SessionOptions) => object;
 }
 
-/** Input and output names our exporter writes; foreign single-input models fall back to their own names. */
-export const ONNX_INPUT_NAME = 'input';
-export const ONNX_LOGITS_NAME = 'logits';
 
 /** Builds an `InferenceBackend` for any onnxruntime flavour (format `onnx`). */
 export function createOrtBackend<M extends OrtModuleLike>(spec: OrtBackendSpec<M>): InferenceBackend {

@@ -2,6 +2,8 @@ import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import type { InferenceBackend, InferenceSession, ModelSource, SessionOptions, SessionOutput } from '../backend';
 import { loadTf, type TfModule } from '../tfjs-loader';
+import { registerCustomLayers } from '../architectures/stochastic-depth';
+import { loadTfjsModel, type TfjsModelFiles } from '../tfjs-format/tfjs-model-files';
 import { checkRunInput, disposedError } from './check-run-input';
 import { importRuntime } from './import-runtime';
 
@@ -17,8 +19,8 @@ export interface TfjsBackendOptions {
 }
 
 /**
- * Runs a tfjs model in process (format `tfjs`): an in-memory `tf.LayersModel`, or tfjs-format artifacts
- * (`tf.io.ModelArtifacts`: model.json topology + weight specs + weight data) that it loads itself.
+ * Runs a tfjs model in process (format `tfjs`): an in-memory `tf.LayersModel`, or tfjs-format files
+ * (`{ modelJson, weightsBin }` as `saveTfjsModel` writes them, or `tf.io.ModelArtifacts`) that it loads itself.
  * Input arrives NCHW like every backend's; tfjs layers are channels-last, so the session transposes to NHWC.
  */
 export function createTfjsBackend(options: TfjsBackendOptions = {}): InferenceBackend {
@@ -35,7 +37,7 @@ export function createTfjsBackend(options: TfjsBackendOptions = {}): InferenceBa
       if (source?.format !== 'tfjs' || typeof source.model !== 'object' || source.model === null) {
         throw new NoiseClassifierError('E_UNSUPPORTED_FORMAT', `${name} runs tfjs models only`, {
           field: 'source',
-          expected: "{ format: 'tfjs', model: tf.LayersModel | tf.io.ModelArtifacts }",
+          expected: "{ format: 'tfjs', model: tf.LayersModel | TfjsModelFiles | tf.io.ModelArtifacts }",
           received: source && typeof source === 'object' ? `format ${describeValue((source as { format?: unknown }).format)}` : describeValue(source),
         });
       }
@@ -129,8 +131,13 @@ async function toLayersModel(tf: TfModule, model: object): Promise<{ model: Tf.L
   if (typeof (model as Tf.LayersModel).predict === 'function' && Array.isArray((model as Tf.LayersModel).inputs)) {
     return { model: model as Tf.LayersModel, owned: false };
   }
+  const files = model as Partial<TfjsModelFiles>;
+  if (typeof files.modelJson === 'string' && files.weightsBin instanceof Uint8Array) {
+    return { model: (await loadTfjsModel(files as TfjsModelFiles, { tf })).model, owned: true };
+  }
   const artifacts = model as Partial<Tf.io.ModelArtifacts>;
   if (artifacts.modelTopology !== undefined && artifacts.weightSpecs !== undefined && artifacts.weightData !== undefined) {
+    registerCustomLayers(tf);
     try {
       return { model: await tf.loadLayersModel(tf.io.fromMemory(artifacts as Tf.io.ModelArtifacts)), owned: true };
     } catch (error) {
@@ -143,7 +150,7 @@ async function toLayersModel(tf: TfModule, model: object): Promise<{ model: Tf.L
   }
   throw new NoiseClassifierError('E_UNSUPPORTED_FORMAT', 'tfjs backend: model is neither a tf.LayersModel nor tfjs-format artifacts', {
     field: 'model',
-    expected: 'a tf.LayersModel or { modelTopology, weightSpecs, weightData }',
+    expected: 'a tf.LayersModel, tfjs-format files { modelJson, weightsBin } or tf.io.ModelArtifacts',
     received: describeValue(model),
   });
 }
