@@ -58,7 +58,7 @@ export {
 // Backend registry and the tfjs in-process backend.
 export { createBackendRegistry, registerBackend, listBackends, resolveBackend } from './backends/registry';
 export type { BackendRegistry, RegisteredBackendInfo } from './backends/registry';
-export { createOrtBackend, ONNX_INPUT_NAME, ONNX_LOGITS_NAME } from './backends/ort-backend';
+export { createOrtBackend } from './backends/ort-backend';
 export type { OrtBackendSpec, OrtModuleLike, OrtSessionLike, OrtTensorLike } from './backends/ort-backend';
 export { checkRunInput } from './backends/check-run-input';
 export type { InputShape } from './backends/check-run-input';
