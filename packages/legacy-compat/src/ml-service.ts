@@ -153,7 +153,8 @@ function decodeBase64(value: unknown, field: string): Uint8Array {
       received: describeValue(value),
     });
   }
-  const text = value.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+  const body = value.replace(/^data:[^,]*;base64,/, '');
+  const text = body.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
   if (text.length === 0) {
     throw new NoiseClassifierError('E_BAD_AUDIO', `${field} is empty`, {
       field,
@@ -162,11 +163,12 @@ function decodeBase64(value: unknown, field: string): Uint8Array {
     });
   }
   if (!BASE64.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
-    const bad = text.search(/[^A-Za-z0-9+/=]/);
+    // Position in the caller's string (after any data: prefix), not in the whitespace-stripped copy.
+    const bad = body.search(/[^A-Za-z0-9+/=\-_\s]/);
     throw new NoiseClassifierError('E_BAD_AUDIO', `${field} is not valid base64`, {
       field,
       expected: 'base64 text (A–Z, a–z, 0–9, +, /, = padding)',
-      received: bad >= 0 ? `${JSON.stringify(text[bad])} at position ${bad}` : `${text.length} characters that do not form whole bytes`,
+      received: bad >= 0 ? `${JSON.stringify(body[bad])} at position ${bad}` : `${text.length} characters that do not form whole bytes`,
     });
   }
   const binary = atob(text.padEnd(Math.ceil(text.length / 4) * 4, '='));
