@@ -48,6 +48,16 @@ export {
   type SyntheticClipOptions,
   type SyntheticSetOptions,
 } from './synthetic/synthetic-clips';
+export {
+  NoiseDataset,
+  type NoiseDatasetOptions,
+  type DatasetSource,
+  type SampleSource,
+  type DatasetFileAccess,
+  type DatasetItem,
+  type DatasetSplit,
+} from './data/noise-dataset';
+export { augmentSpectrogram, cropWindow, type SpectrogramAugmentOptions } from './data/augment';
 export { parseCsv, parseCsvRecords } from './data/csv';
 export { parseManifest, type ManifestEntry } from './data/manifest';
 export { joinLocation, dirnameOf, basenameOf, isAbsoluteLocation } from './data/paths';
@@ -59,15 +69,6 @@ export {
   decodeSpectrogram,
   type FeatureCacheStore,
 } from './data/feature-cache';
-export {
-  NoiseDataset,
-  type NoiseDatasetOptions,
-  type DatasetSource,
-  type DatasetFileAccess,
-  type DatasetItem,
-  type DatasetSplit,
-  type SampleSource,
-} from './data/noise-dataset';
 export { LabelDebouncer } from './streaming/label-debouncer';
 export { StreamResampler, type ResampleFn } from './streaming/stream-resampler';
 export { ToneTracker, type ToneFrame, type ToneTrackerOptions } from './emergency/tone-tracker';
