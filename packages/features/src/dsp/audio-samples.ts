@@ -16,14 +16,15 @@ function allFinite(a: Float32Array): boolean {
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  const n4 = a.length & ~3;
+  const n = a.length;
+  const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     s0 += a[i] * 0;
     s1 += a[i + 1] * 0;
     s2 += a[i + 2] * 0;
     s3 += a[i + 3] * 0;
   }
-  for (let i = n4; i < a.length; i++) s0 += a[i] * 0;
+  for (let i = n4; i < n; i++) s0 += a[i] * 0;
   return s0 + s1 + s2 + s3 === 0;
 }
 

@@ -1,6 +1,7 @@
 import FFT from 'fft.js';
 import { NoiseClassifierError } from '@noise-classifier/config';
-import { isPowerOfTwo, type FftBackend, type FftBackendFactory } from './fft-backend';
+import { isPowerOfTwo, loadWindowed, type FftBackend, type FftBackendFactory } from './fft-backend';
+import { accumulateMel, type BinPairWeights } from './mel-filterbank';
 
 /**
  * Pure-JS backend on fft.js. A real transform of length N is computed as one complex transform of
@@ -19,6 +20,7 @@ class FftJsBackend implements FftBackend {
   private readonly sin: Float64Array;
   /** Scratch for the direct DFT of tiny sizes. */
   private readonly direct: Float64Array;
+  private readonly power: Float64Array;
 
   constructor(size: number) {
     this.size = size;
@@ -30,6 +32,7 @@ class FftJsBackend implements FftBackend {
     this.cos = new Float64Array(this.half + 1);
     this.sin = new Float64Array(this.half + 1);
     this.direct = new Float64Array(this.fft === null ? size + 2 : 0);
+    this.power = new Float64Array(this.half + 1);
     for (let k = 0; k <= this.half; k++) {
       this.cos[k] = Math.cos((2 * Math.PI * k) / size);
       this.sin[k] = Math.sin((2 * Math.PI * k) / size);
@@ -40,9 +43,8 @@ class FftJsBackend implements FftBackend {
     return this.frame;
   }
 
-  loadFrame(signal: Float32Array, offset: number, window: Float32Array, first: number, end: number): void {
-    const frame = this.frame;
-    for (let j = first; j < end; j++) frame[j] = window[j] * signal[offset + j];
+  loadFrame(signal: Float32Array, offset: number, window: Float64Array, first: number, end: number): void {
+    loadWindowed(this.frame, signal, offset, window, first, end);
   }
 
   powerSpectrum(out: Float64Array): void {
@@ -68,6 +70,11 @@ class FftJsBackend implements FftBackend {
       const im = ei + cos[k] * oi - sin[k] * or;
       out[k] = re * re + im * im;
     }
+  }
+
+  melPower(weights: BinPairWeights, acc: Float64Array): void {
+    this.powerSpectrum(this.power);
+    accumulateMel(weights, this.power, acc);
   }
 
   realForward(out: Float64Array): void {

@@ -139,3 +139,71 @@ export function melFilterbank(options: MelFilterbankOptions): SparseMelFilterban
     pointsHz: filterPoints(options).points,
   };
 }
+
+/**
+ * The filterbank regrouped per FFT bin, for a fused power → mel pass: bin k adds `lower[k]·P[k]` to
+ * band `band[k]` and `upper[k]·P[k]` to band `band[k] + 1`. Mel triangles overlap only their
+ * neighbours, so every bin feeds at most two adjacent bands, and `band` never decreases with k
+ * (bins without weight repeat the previous band with zero weights). Accumulators need nMels + 1 slots.
+ */
+export interface BinPairWeights {
+  readonly nMels: number;
+  readonly band: Int32Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+}
+
+/** Returns the per-bin form of `fb`, or null when some bin feeds more than two or non-adjacent bands. */
+export function toBinPairs(fb: SparseMelFilterbank): BinPairWeights | null {
+  const band = new Int32Array(fb.nFreqs).fill(-1);
+  const lower = new Float64Array(fb.nFreqs);
+  const upper = new Float64Array(fb.nFreqs);
+  for (let m = 0; m < fb.nMels; m++) {
+    for (let j = 0; j < fb.length[m]; j++) {
+      const k = fb.start[m] + j;
+      const w = fb.weights[fb.offset[m] + j];
+      if (w === 0) continue;
+      if (band[k] < 0) {
+        band[k] = m;
+        lower[k] = w;
+      } else if (band[k] === m - 1 && upper[k] === 0) {
+        upper[k] = w;
+      } else {
+        return null;
+      }
+    }
+  }
+  for (let k = 0; k < fb.nFreqs; k++) {
+    if (band[k] < 0) band[k] = k === 0 ? 0 : band[k - 1];
+    else if (k > 0 && band[k] < band[k - 1]) return null;
+  }
+  return { nMels: fb.nMels, band, lower, upper };
+}
+
+/**
+ * Sets `acc[0 … nMels]` to the mel power of one frame from its power spectrum. Running sums for the two
+ * bands in play stay in registers and are flushed when the band changes, so the loop makes no memory
+ * round trips per bin (a per-bin `acc[b] += …` is ~3× slower from store-to-load stalls).
+ */
+export function accumulateMel(weights: BinPairWeights, power: Float64Array, acc: Float64Array): void {
+  const { band, lower, upper } = weights;
+  acc.fill(0, 0, weights.nMels + 1);
+  let current = band[0];
+  let sumLower = 0;
+  let sumUpper = 0;
+  for (let k = 0; k < band.length; k++) {
+    const j = band[k];
+    if (j !== current) {
+      acc[current] += sumLower;
+      acc[current + 1] += sumUpper;
+      sumLower = 0;
+      sumUpper = 0;
+      current = j;
+    }
+    const p = power[k];
+    sumLower += lower[k] * p;
+    sumUpper += upper[k] * p;
+  }
+  acc[current] += sumLower;
+  acc[current + 1] += sumUpper;
+}

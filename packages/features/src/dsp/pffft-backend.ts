@@ -1,5 +1,6 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
-import type { FftBackend, FftBackendFactory } from './fft-backend';
+import { loadWindowed, type FftBackend, type FftBackendFactory } from './fft-backend';
+import type { BinPairWeights } from './mel-filterbank';
 
 /** The part of the Emscripten module of @echogarden/pffft-wasm that we use. */
 interface PffftModule {
@@ -67,10 +68,9 @@ class PffftBackend implements FftBackend {
     return this.inView;
   }
 
-  loadFrame(signal: Float32Array, offset: number, window: Float32Array, first: number, end: number): void {
+  loadFrame(signal: Float32Array, offset: number, window: Float64Array, first: number, end: number): void {
     this.refreshViews();
-    const frame = this.inView;
-    for (let j = first; j < end; j++) frame[j] = window[j] * signal[offset + j];
+    loadWindowed(this.inView, signal, offset, window, first, end);
   }
 
   powerSpectrum(out: Float64Array): void {
@@ -85,6 +85,40 @@ class PffftBackend implements FftBackend {
       const im = y[2 * k + 1];
       out[k] = re * re + im * im;
     }
+  }
+
+  melPower(weights: BinPairWeights, acc: Float64Array): void {
+    this.module._pffft_transform_ordered(this.setup, this.inPtr, this.outPtr, this.workPtr, PFFFT_FORWARD);
+    this.refreshViews();
+    // Same running-sum loop as accumulateMel, reading the ordered output in place (no power buffer).
+    const y = this.outView;
+    const half = this.size >> 1;
+    const { band, lower, upper } = weights;
+    acc.fill(0, 0, weights.nMels + 1);
+    let current = band[0];
+    const p0 = y[0] * y[0];
+    let sumLower = lower[0] * p0;
+    let sumUpper = upper[0] * p0;
+    for (let k = 1; k < half; k++) {
+      const j = band[k];
+      if (j !== current) {
+        acc[current] += sumLower;
+        acc[current + 1] += sumUpper;
+        sumLower = 0;
+        sumUpper = 0;
+        current = j;
+      }
+      const re = y[2 * k];
+      const im = y[2 * k + 1];
+      const p = re * re + im * im;
+      sumLower += lower[k] * p;
+      sumUpper += upper[k] * p;
+    }
+    acc[current] += sumLower;
+    acc[current + 1] += sumUpper;
+    const pn = y[1] * y[1];
+    acc[band[half]] += lower[half] * pn;
+    acc[band[half] + 1] += upper[half] * pn;
   }
 
   realForward(out: Float64Array): void {

@@ -11,7 +11,7 @@ import { createDct } from './dct';
 import { computeDeltas } from './deltas';
 import type { FftBackend, FftBackendFactory } from './fft-backend';
 import { fftJsFactory } from './fftjs-backend';
-import { melFilterbank, type SparseMelFilterbank } from './mel-filterbank';
+import { melFilterbank, toBinPairs, type BinPairWeights, type SparseMelFilterbank } from './mel-filterbank';
 import { loadPffft, type PffftLoadOptions } from './pffft-backend';
 import { checkLength, padSignal, stftFrameCount, stftPadding } from './stft-frames';
 import { hannWindow } from './window';
@@ -39,11 +39,15 @@ export class TorchAudioFeatureExtractor {
   readonly config: AudioFeatureConfig;
   readonly filterbank: SparseMelFilterbank;
   private readonly backend: FftBackend;
-  private readonly window: Float32Array;
+  /** torch's float32 window values, held as float64 for the frame loop. */
+  private readonly window: Float64Array;
   /** Non-zero span of the (zero-padded) window: only these samples are written per frame. */
   private readonly windowFirst: number;
   private readonly windowEnd: number;
   private readonly power: Float64Array;
+  /** Per-bin weights for the fused power → mel pass; null when the filterbank does not fit that form. */
+  private readonly binPairs: BinPairWeights | null;
+  private readonly melAccumulator: Float64Array;
   private dct: Float32Array | null = null;
   private padded = new Float32Array(0);
   private converted = new Float32Array(0);
@@ -63,7 +67,7 @@ export class TorchAudioFeatureExtractor {
       });
     }
     this.backend = factory.create(nFft);
-    this.window = hannWindow(winLength, nFft);
+    this.window = Float64Array.from(hannWindow(winLength, nFft));
     this.windowFirst = Math.floor((nFft - winLength) / 2);
     this.windowEnd = this.windowFirst + winLength;
     this.power = new Float64Array(nFft / 2 + 1);
@@ -76,6 +80,8 @@ export class TorchAudioFeatureExtractor {
       norm: this.config.melNorm,
       melScale: this.config.melScale,
     });
+    this.binPairs = toBinPairs(this.filterbank);
+    this.melAccumulator = new Float64Array(this.config.nMels + 1);
   }
 
   /** Picks the FFT backend ('auto': the fastest that loads and supports nFft) and builds the extractor. */
@@ -179,26 +185,44 @@ export class TorchAudioFeatureExtractor {
   }
 
   private melPowerInto(samples: Float32Array, out: Float32Array, frames: number): void {
-    const { hopLength, padMode, nMels } = this.config;
     const pad = stftPadding(this.config);
     let signal = samples;
     if (pad > 0) {
       const length = samples.length + 2 * pad;
       if (this.padded.length < length) this.padded = new Float32Array(length);
       signal = this.padded;
-      padSignal(samples, pad, padMode, signal);
+      padSignal(samples, pad, this.config.padMode, signal);
     }
+    if (this.config.power === 2 && this.binPairs !== null) this.fusedFrames(signal, this.binPairs, out, frames);
+    else this.genericFrames(signal, out, frames);
+  }
+
+  /** Power 2 with a two-bands-per-bin filterbank (the usual case): fused power → mel per frame. */
+  private fusedFrames(signal: Float32Array, pairs: BinPairWeights, out: Float32Array, frames: number): void {
+    const backend = this.backend;
+    const { hopLength, nMels } = this.config;
     const window = this.window;
     const first = this.windowFirst;
     const end = this.windowEnd;
+    const acc = this.melAccumulator;
+    for (let t = 0; t < frames; t++) {
+      backend.loadFrame(signal, t * hopLength, window, first, end);
+      backend.melPower(pairs, acc);
+      for (let m = 0; m < nMels; m++) out[m * frames + t] = acc[m];
+    }
+  }
+
+  /** Any power exponent and any filterbank: power spectrum, exponent, sparse mel product. */
+  private genericFrames(signal: Float32Array, out: Float32Array, frames: number): void {
+    const backend = this.backend;
+    const { hopLength, nMels } = this.config;
     const power = this.power;
     const { start, length, offset, weights } = this.filterbank;
     const exponent = this.config.power / 2;
-    const nFreqs = power.length;
     for (let t = 0; t < frames; t++) {
-      this.backend.loadFrame(signal, t * hopLength, window, first, end);
-      this.backend.powerSpectrum(power);
-      if (exponent !== 1) for (let k = 0; k < nFreqs; k++) power[k] = Math.pow(power[k], exponent);
+      backend.loadFrame(signal, t * hopLength, this.window, this.windowFirst, this.windowEnd);
+      backend.powerSpectrum(power);
+      if (exponent !== 1) for (let k = 0; k < power.length; k++) power[k] = Math.pow(power[k], exponent);
       for (let m = 0; m < nMels; m++) {
         const s0 = start[m];
         const o0 = offset[m] - s0;
@@ -209,4 +233,5 @@ export class TorchAudioFeatureExtractor {
       }
     }
   }
+
 }
