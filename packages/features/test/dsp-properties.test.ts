@@ -13,6 +13,7 @@ import {
   stftFrameCount,
   type FftBackendFactory,
 } from '../src/index';
+import { accumulateMel, toBinPairs } from '../src/dsp/mel-filterbank';
 
 /** Deterministic pseudo-random samples in [-0.5, 0.5). */
 function noise(n: number, seed = 1): Float32Array {
@@ -128,6 +129,24 @@ describe('mel filterbank', () => {
       let area = 0;
       for (let j = 0; j < fb.length[m]; j++) area += fb.weights[fb.offset[m] + j] * binHz;
       expect(area).toBeCloseTo(1, 1);
+    }
+  });
+
+  it.each([
+    ['htk', null, 128],
+    ['slaney', 'slaney', 128],
+    ['htk', null, 40],
+  ] as const)('the fused per-bin form (%s, norm %s, %i mels) gives the sparse product', (melScale, norm, nMels) => {
+    const fb = melFilterbank({ nFreqs: 1025, fMin: 0, fMax: 24_000, nMels, sampleRate, melScale, norm });
+    const pairs = toBinPairs(fb);
+    expect(pairs).not.toBeNull();
+    const power = Float64Array.from(noise(1025, 9), (v) => (v + 0.5) ** 4);
+    const acc = new Float64Array(nMels + 1).fill(123);
+    accumulateMel(pairs!, power, acc);
+    for (let m = 0; m < nMels; m++) {
+      let sum = 0;
+      for (let j = 0; j < fb.length[m]; j++) sum += fb.weights[fb.offset[m] + j] * power[fb.start[m] + j];
+      expect(acc[m]).toBeCloseTo(sum, 12);
     }
   });
 
@@ -287,6 +306,20 @@ describe('dB, MFCC, deltas', () => {
     expect(extractor.extractMelSpectrogram(Array.from(a)).data).toEqual(first.data);
     expect(extractor.extractMelSpectrogram(Float64Array.from(a)).data).toEqual(first.data);
     extractor.dispose();
+  });
+
+  it('the scalar PFFFT build gives the SIMD build\'s numbers', async () => {
+    const simd = await TorchAudioFeatureExtractor.create({}, { fft: 'pffft' });
+    const scalar = await TorchAudioFeatureExtractor.create({}, { fft: 'pffft', pffft: { simd: false } });
+    expect(scalar.fftBackend).toBe('pffft-scalar');
+    const audio = noise(24_000, 21);
+    const a = simd.extractMelSpectrogram(audio).data;
+    const b = scalar.extractMelSpectrogram(audio).data;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThan(1e-3);
+    simd.dispose();
+    scalar.dispose();
   });
 
   it("'auto' picks the WebAssembly backend here", async () => {
