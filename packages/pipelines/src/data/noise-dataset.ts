@@ -292,6 +292,23 @@ export class NoiseDataset {
     return ds;
   }
 
+  /**
+   * The same clips and labels with another feature config / channel count (e.g. a model's), sharing file access
+   * and cache (the cache key includes the config, so entries never mix). Never augments.
+   */
+  withFeatureConfig(featureConfig: AudioFeatureConfig, inputChannels: 1 | 3 = this.shared.inputChannels): NoiseDataset {
+    return new NoiseDataset(this.sources, this.labelIndices, {
+      labels: this.labels,
+      featureConfig,
+      inputChannels,
+      folds: this.folds,
+      files: this.shared.files,
+      cache: this.shared.cache,
+      maxDurationSeconds: this.shared.maxDurationSeconds,
+      hopFrames: Math.max(1, Math.floor(featureConfig.spectrogramWidth / 2)),
+    });
+  }
+
   /** Validation = the items of fold `k`; training = the rest. The validation part never augments. */
   splitByFold(k: number): DatasetSplit {
     const present = [...new Set(this.folds.filter((f): f is number => f !== undefined))].sort((a, b) => a - b);
