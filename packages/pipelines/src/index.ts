@@ -81,6 +81,7 @@ export {
   type AlarmProbabilitySource,
   type AlarmProbabilityWindow,
 } from './emergency/emergency-detector';
+export { modelAlarmSource } from './emergency/model-alarm-source';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Training

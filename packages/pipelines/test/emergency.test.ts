@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { EmergencyNoiseDetector, type EmergencyEvent } from '../src/emergency/emergency-detector';
+import { modelAlarmSource } from '../src/emergency/model-alarm-source';
+import { NoiseClassifierService } from '../src/service/noise-classifier-service';
+import { untrainedOnnx } from './helpers/untrained-model';
 import { generateSyntheticClip, mixAtSnr } from '../src/synthetic/synthetic-clips';
 
 const SR = 16_000;
@@ -86,6 +90,19 @@ describe('EmergencyNoiseDetector (signal processing only)', () => {
     const modelOnly = await run(new EmergencyNoiseDetector({ sampleRate: SR, model: constant(0.9), patternWeight: 0 }), noise);
     expect(modelOnly[0]?.type).toBe('onset');
   });
+
+  it('runs with a real model stream as evidence (untrained model: the pattern still decides)', async () => {
+    const service = await NoiseClassifierService.create({ model: await untrainedOnnx(), runtime: nodeRuntime });
+    const model = modelAlarmSource(service, { sampleRate: SR });
+    const events = await run(new EmergencyNoiseDetector({ sampleRate: SR, model, patternWeight: 1, modelWeight: 0.2 }), alarmInNoise(0, 31));
+    const onset = events.find((e) => e.type === 'onset');
+    expect(onset).toBeDefined();
+    expect(onset!.modelProbability).not.toBeNull();
+    expect(Math.abs(onset!.timeSeconds - 5)).toBeLessThan(0.1);
+    const noFire = await NoiseClassifierService.create({ model: await untrainedOnnx({ labels: ['dog_barking', 'silence'] }), runtime: nodeRuntime });
+    expect(() => modelAlarmSource(noFire, { sampleRate: SR })).toThrow(/no "fire_alarm" output/);
+    await Promise.all([service.dispose(), noFire.dispose()]);
+  }, 120_000);
 
   it('rejects bad options and non-finite audio', async () => {
     expect(() => new EmergencyNoiseDetector({ sampleRate: 100 })).toThrow(/sampleRate/);
