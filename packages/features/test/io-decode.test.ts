@@ -120,12 +120,24 @@ describe('decodeWav: chunk structure', () => {
     expect(partial.samples).toEqual(decodeWav(full).samples.subarray(0, 74));
   });
 
-  it('a streamed WAV (data size 0xFFFFFFFF or 0) reads to the end of the file, not flagged', () => {
-    for (const size of [0xffffffff, 0]) {
-      const decoded = decodeWav(buildWav({ channels, sampleRate: 8000, kind: 'pcm16', dataSizeField: size }));
+  it('a streamed WAV (data size 0xFFFFFFFF, or 0 with a placeholder RIFF size) reads to the end of the file, not flagged', () => {
+    for (const [dataSize, riffSize] of [
+      [0xffffffff, undefined],
+      [0, 0],
+      [0, 0xffffffff],
+      [0, 36],
+    ] as const) {
+      const bytes = buildWav({ channels, sampleRate: 8000, kind: 'pcm16', dataSizeField: dataSize });
+      if (riffSize !== undefined) new DataView(bytes.buffer).setUint32(4, riffSize, true);
+      const decoded = decodeWav(bytes);
       expect(decoded.samples.length).toBe(100);
       expect(decoded.truncated).toBeUndefined();
     }
+  });
+
+  it('a data size of 0 with a consistent RIFF size is an empty chunk: no audio, not the bytes after it', async () => {
+    const bytes = buildWav({ channels, sampleRate: 8000, kind: 'pcm16', dataSizeField: 0 });
+    expect(await codeOf(() => decodeWav(bytes))).toBe('E_DECODE');
   });
 
   it('rejects missing chunks, zero channels, bad block align, zero sample rate', async () => {

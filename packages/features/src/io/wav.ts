@@ -146,7 +146,8 @@ function readData(bytes: Uint8Array, view: DataView, format: WavFormat, body: nu
   const available = bytes.length - body;
   let size = declared;
   let truncated = false;
-  if (UNKNOWN_SIZES.has(declared)) {
+  const streamed = isStreamedSize(view, declared, bytes.length);
+  if (streamed) {
     size = available;
   } else if (declared > available) {
     if (!options.allowTruncated) {
@@ -157,7 +158,8 @@ function readData(bytes: Uint8Array, view: DataView, format: WavFormat, body: nu
   }
   const { channels, blockAlign, sampleRate } = format;
   const frames = Math.floor(size / blockAlign);
-  if (frames * blockAlign !== size && !UNKNOWN_SIZES.has(declared) && !truncated) {
+  // A torn last frame is expected when the length was unknown or cut; with a declared size it means a bad header.
+  if (frames * blockAlign !== size && !streamed && !truncated) {
     throw decodeError(`data chunk of ${size} bytes is not a whole number of ${blockAlign}-byte frames`, `${size} bytes`);
   }
   if (frames === 0) throw decodeError('data chunk holds no complete sample frame', `${size} bytes of data`);
@@ -193,6 +195,18 @@ function readData(bytes: Uint8Array, view: DataView, format: WavFormat, body: nu
     codec: format.tag === WAVE_FORMAT_PCM ? (bits === 8 ? 'pcm_u8' : `pcm_s${bits}le`) : `float${bits}le`,
     ...(truncated ? { truncated: true } : {}),
   };
+}
+
+/**
+ * Streaming writers leave 0xFFFFFFFF, or 0, in the data size. A 0 is only taken as "unknown" when the RIFF size is a
+ * placeholder too or stops short of the file (header written before the audio); with a consistent RIFF size a 0 is
+ * a genuinely empty data chunk, and whatever follows it is not audio.
+ */
+function isStreamedSize(view: DataView, declared: number, fileLength: number): boolean {
+  if (declared === 0xffffffff) return true;
+  if (declared !== 0) return false;
+  const riffSize = view.getUint32(4, true);
+  return UNKNOWN_SIZES.has(riffSize) || riffSize + 8 < fileLength;
 }
 
 function sampleReader(view: DataView, format: WavFormat): (offset: number) => number {
