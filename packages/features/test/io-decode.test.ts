@@ -228,6 +228,22 @@ describe('decodeAudio: real files', () => {
     expect(flac.samples).toEqual(wav.samples.subarray(0, 22050));
   });
 
+  it('24-bit FLAC decodes to int / 2^23 like a 24-bit WAV', async () => {
+    // Made by flac from 1600 samples of 0.9·sin(440 Hz) + 0.05·sin(3 kHz) at 16 kHz, quantised with floor(x·2^23 + 0.5).
+    const flac = await decodeAudio(fixture('sine-24bit-16k.flac'));
+    expect(flac.sampleRate).toBe(16000);
+    expect(flac.samples.length).toBe(1600);
+    let exact = 0;
+    for (let i = 0; i < 1600; i++) {
+      const x = 0.9 * Math.sin((2 * Math.PI * 440 * i) / 16000) + 0.05 * Math.sin((2 * Math.PI * 3000 * i) / 16000);
+      const expected = Math.fround(Math.floor(x * 8388608 + 0.5) / 8388608);
+      // numpy's and V8's sin may differ in the last bit, moving a rare sample across a rounding boundary.
+      expect(Math.abs(flac.samples[i] - expected)).toBeLessThanOrEqual(1 / 8388608 + 1e-12);
+      if (flac.samples[i] === expected) exact++;
+    }
+    expect(exact).toBeGreaterThan(1590);
+  });
+
   it('a truncated FLAC file is an error (STREAMINFO sample count), or flagged when allowed', async () => {
     const bytes = fixture('us8k-drilling-1s.flac');
     const cut = bytes.subarray(0, Math.floor(bytes.length * 0.6));
