@@ -1,7 +1,12 @@
+import { classifyCommand } from './classify';
 import type { CommandModule } from './command-module';
+import { evaluateCommand } from './evaluate';
+import { exportCommand } from './export';
 import { featuresCommand } from './features';
+import { inspectCommand } from './inspect';
 import { serveCommand } from './serve';
+import { trainCommand } from './train';
 import { workerCommand } from './worker';
 
 /** Every CLI command, in help order. A new command is a module in this folder plus one line here. */
-export const COMMANDS: readonly CommandModule[] = [featuresCommand, serveCommand, workerCommand];
+export const COMMANDS: readonly CommandModule[] = [featuresCommand, classifyCommand, trainCommand, evaluateCommand, exportCommand, inspectCommand, serveCommand, workerCommand];

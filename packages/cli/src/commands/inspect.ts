@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { NoiseClassifierError, describeValue, toSnakeCaseKeys } from '@noise-classifier/config';
+import { readOnnxModelInfo, type OnnxModelInfo, type OnnxTensorInfo } from '@noise-classifier/models';
+import { readModelFile } from '@noise-classifier/runtime-node';
+import type { CliIo, CommandModule } from './command-module';
+
+export interface InspectOptions {
+  /** Labels JSON file, for ONNX files from other tools that carry no metadata (default feature config then). */
+  readonly labels?: string;
+}
+
+export interface InspectResult {
+  readonly file: string;
+  readonly sizeBytes: number;
+  readonly info: OnnxModelInfo;
+}
+
+/** ONNX TensorProto.DataType numbers we may meet, by name. */
+const ELEM_TYPES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64' };
+
+/** Reads an ONNX file's metadata, inputs, outputs, opset and parameter count (the whole `inspect` command). */
+export async function runInspect(file: string, options: InspectOptions = {}): Promise<InspectResult> {
+  const bytes = await readModelFile(file);
+  const labels = options.labels === undefined ? undefined : await readLabelsFile(options.labels);
+  const info = readOnnxModelInfo(bytes, labels === undefined ? {} : { labels, featureConfig: {} });
+  return { file, sizeBytes: bytes.byteLength, info };
+}
+
+/** The `--json` document: snake_case, like every wire format of the project. */
+export function inspectToJson({ file, sizeBytes, info }: InspectResult): Record<string, unknown> {
+  const tensor = (t: OnnxTensorInfo) => ({ name: t.name, elem_type: ELEM_TYPES[t.elemType] ?? `onnx type ${t.elemType}`, shape: t.shape });
+  return {
+    file,
+    size_bytes: sizeBytes,
+    producer_name: info.producerName,
+    producer_version: info.producerVersion,
+    ir_version: info.irVersion,
+    opset: info.opset,
+    parameter_count: info.parameterCount,
+    inputs: info.inputs.map(tensor),
+    outputs: info.outputs.map(tensor),
+    metadata: {
+      ...toSnakeCaseKeys(info.metadata),
+      feature_config: toSnakeCaseKeys(info.metadata.featureConfig),
+      model_config: toSnakeCaseKeys(info.metadata.modelConfig),
+    },
+  };
+}
+
+export function formatInspect({ file, sizeBytes, info }: InspectResult): string {
+  const m = info.metadata;
+  const tensor = (t: OnnxTensorInfo) => `${t.name} ${ELEM_TYPES[t.elemType] ?? `type ${t.elemType}`} [${t.shape.map((d) => d ?? '?').join(', ')}]`;
+  const f = m.featureConfig;
+  const lines = [
+    `${file} (${(sizeBytes / 1e6).toFixed(1)} MB)`,
+    `  producer:    ${info.producerName || 'unknown'} ${info.producerVersion}, IR ${info.irVersion}, opset ${info.opset}`,
+    `  model:       ${m.modelConfig.architecture}, ${m.modelConfig.inputChannels} input channel(s), ${m.labels.length} classes${m.untrained ? ', UNTRAINED (random weights)' : ''}`,
+    `  parameters:  ${info.parameterCount.toLocaleString('en-US')} (float32 initialisers${info.producerName === '@noise-classifier/models' ? ', batch norm folded' : ''})`,
+    `  inputs:      ${info.inputs.map(tensor).join('; ')}`,
+    `  outputs:     ${info.outputs.map(tensor).join('; ')}`,
+    `  features:    ${f.sampleRate} Hz, nFft ${f.nFft}, hop ${f.hopLength}, ${f.nMels} mels (${f.melScale}), window ${f.spectrogramHeight}×${f.spectrogramWidth}`,
+    `  labels:      ${m.labels.slice(0, 8).join(', ')}${m.labels.length > 8 ? `, … (${m.labels.length - 8} more)` : ''}`,
+  ];
+  if (m.createdAt) lines.push(`  created:     ${m.createdAt}`);
+  if (m.trainingMetrics) lines.push(`  training:    ${JSON.stringify(m.trainingMetrics)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function readLabelsFile(path: string): Promise<string[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new NoiseClassifierError('E_LABEL', `cannot read labels from ${path}: ${(error as Error).message}`, { field: 'labels', expected: 'a JSON file with an array of labels', received: path, cause: error });
+  }
+  if (!Array.isArray(parsed) || !parsed.every((l) => typeof l === 'string')) {
+    throw new NoiseClassifierError('E_LABEL', `labels file ${path} must hold a JSON array of strings`, { field: 'labels', expected: 'a JSON array of strings', received: describeValue(parsed) });
+  }
+  return parsed as string[];
+}
+
+export const inspectCommand: CommandModule = {
+  name: 'inspect',
+  register(program: Command, io: CliIo) {
+    program
+      .command('inspect')
+      .description('print an ONNX model file\'s metadata, inputs, outputs, opset and parameter count')
+      .argument('<model.onnx>', 'ONNX model file')
+      .option('--json', 'print JSON (snake_case keys)')
+      .option('--labels <file.json>', 'labels for an ONNX file from another tool that has no metadata')
+      .action(async (file: string, opts: { json?: boolean; labels?: string }) => {
+        const result = await runInspect(file, { labels: opts.labels });
+        io.stdout(opts.json ? `${JSON.stringify(inspectToJson(result), null, 2)}\n` : formatInspect(result));
+      });
+  },
+};
