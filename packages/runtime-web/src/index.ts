@@ -3,7 +3,7 @@ export { createOnnxRuntimeWebBackend, onnxRuntimeWebBackend } from './onnx-runti
 export type { OnnxRuntimeWebBackendOptions } from './onnx-runtime-web-backend';
 
 // Web platform helpers.
-export { fetchModel } from './fetch-model';
+export { fetchModel, fetchAudio } from './fetch-model';
 export { decodeWithWebAudio } from './decode-with-web-audio';
 export type { WebAudioDecoded } from './decode-with-web-audio';
 export { webRuntime } from './web-runtime';

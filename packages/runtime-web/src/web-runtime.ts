@@ -1,5 +1,5 @@
 import type { PlatformRuntime } from '@noise-classifier/models';
-import { fetchModel } from './fetch-model';
+import { fetchAudio, fetchModel } from './fetch-model';
 import { onnxRuntimeWebBackend } from './onnx-runtime-web-backend';
 
 /** Browsers: onnxruntime-web (wasm) plus `fetch` for model files; no file writing. */
@@ -7,5 +7,5 @@ export const webRuntime: PlatformRuntime = {
   name: 'web',
   backends: [onnxRuntimeWebBackend],
   readFile: (url) => fetchModel(url),
-  readAudioFile: (url) => fetchModel(url),
+  readAudioFile: (url) => fetchAudio(url),
 };

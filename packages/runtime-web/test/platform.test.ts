@@ -33,6 +33,7 @@ describe('web platform helpers', () => {
       message: expect.stringContaining('/missing.onnx'),
     });
     await expect(fetchModel('http://127.0.0.1:1/model.onnx')).rejects.toMatchObject({ code: 'E_MODEL_NOT_FOUND', field: 'url' });
+    await expect(webRuntime.readAudioFile!(`${base}/missing.wav`)).rejects.toMatchObject({ code: 'E_BAD_AUDIO', message: expect.stringContaining('audio') });
   });
 
   it('decodeWithWebAudio says it needs a browser when Web Audio is absent', async () => {
