@@ -29,7 +29,7 @@ describe('docs/migration.md', () => {
     return runs.get(file)!;
   };
 
-  it.each(files)('%s runs and prints its documented output', async (file) => {
+  it.concurrent.each(files)('%s runs and prints its documented output', async (file) => {
     const result = await run(file);
     expect(result.code, result.stderr).toBe(0);
     expect(result.documented).toBe(outputs.get(file));
@@ -45,7 +45,7 @@ describe('docs/migration.md', () => {
   });
 
   const pairs = files.filter((f) => f.includes('.before.') && files.includes(f.replace('.before.', '.after.')));
-  it.each(pairs)('%s prints the same result as its .after twin', async (before) => {
+  it.concurrent.each(pairs)('%s prints the same result as its .after twin', async (before) => {
     const [old, next] = await Promise.all([run(before), run(before.replace('.before.', '.after.'))]);
     expect(old.stdout).toBe(next.stdout);
   });

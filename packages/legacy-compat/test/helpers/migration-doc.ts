@@ -78,7 +78,23 @@ export interface ExampleRun {
  * Runs one example as a user would (Node + tsx, workspace packages from source) in `cwd`,
  * where the fixtures the snippets name (model.onnx, clip.wav) live.
  */
-export function runExample(file: string, cwd: string, env: Record<string, string | undefined> = {}): Promise<ExampleRun> {
+export async function runExample(file: string, cwd: string, env: Record<string, string | undefined> = {}): Promise<ExampleRun> {
+  // Two at a time: the snippets start Node, tsx and often onnxruntime, and the machine may have two cores.
+  while (running >= MAX_PARALLEL_RUNS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await spawnExample(file, cwd, env);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+const MAX_PARALLEL_RUNS = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+function spawnExample(file: string, cwd: string, env: Record<string, string | undefined>): Promise<ExampleRun> {
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
   delete childEnv.NOISE_CLASSIFIER_NO_DEPRECATION;
   delete childEnv.ML_MODEL_V2_PATH;
