@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TorchAudioFeatureExtractor } from '../src/index';
+import { TorchAudioFeatureExtractor, computeDeltas } from '../src/index';
 import { maxAbsoluteError, maxRelativeError, readF32, readF64, torchaudioIndex } from './dsp-helpers';
 
 /*
@@ -75,5 +75,15 @@ describe('backends agree', () => {
       expect(maxAbsoluteError(a.extractMelSpectrogram(audio).data, b.extractMelSpectrogram(audio).data)).toBeLessThan(0.01);
     }
     b.dispose();
+  });
+});
+
+describe('compute_deltas parity', () => {
+  it.each(torchaudioIndex.cases.map((c) => [c.name, c] as const))('%s: deltas of the MFCC fixture (win 5 and 9)', (_name, c) => {
+    const mfcc = { data: readF32(`${c.name}.mfcc.f32`), bins: c.mfcc_shape[0], frames: c.mfcc_shape[1] };
+    for (const win of [5, 9]) {
+      const ours = computeDeltas(mfcc, win);
+      expect(maxAbsoluteError(ours.data, readF32(`f64/${c.name}.mfcc_deltas_w${win}.f32`))).toBeLessThanOrEqual(1e-4);
+    }
   });
 });
