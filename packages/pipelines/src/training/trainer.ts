@@ -52,6 +52,11 @@ export interface TrainerOptions {
   readonly maxEpochsThisCall?: number;
   /** Windows per forward pass during validation (default 64). */
   readonly evalBatchSize?: number;
+  /**
+   * Batch-norm moving-average momentum while training (default 0.9, PyTorch's 0.1 in Keras terms). tfjs's 0.99
+   * needs hundreds of steps before the inference statistics are usable, longer than a short CPU run.
+   */
+  readonly batchNormMomentum?: number;
   /** Clock in ms (tests). */
   readonly now?: () => number;
 }
@@ -102,6 +107,10 @@ export class Trainer {
     checkSource(train, 'trainDataset', numClasses, model);
     if (val) checkSource(val, 'valDataset', numClasses, model);
     const classWeights = resolveClassWeights(config.classWeighting, train.targets, numClasses);
+    const momentum = this.options.batchNormMomentum ?? 0.9;
+    for (const layer of model.layers) {
+      if (layer.getClassName() === 'BatchNormalization') (layer as unknown as { momentum: number }).momentum = momentum;
+    }
 
     const history: TrainingHistory = { trainLoss: [], trainAcc: [], valLoss: [], valAcc: [] };
     let bestValLoss = Infinity;

@@ -76,7 +76,8 @@ export function examplesSource(examples: TrainingExamples): WindowSource {
  */
 export function datasetSource(dataset: NoiseDataset, inputChannels: 1 | 3 = 1): WindowSource {
   const config = dataset.featureConfig;
-  const hop = Math.max(1, Math.floor(config.spectrogramWidth / 2));
+  // Non-overlapping windows: validation every epoch costs a forward pass per window, and overlap adds little.
+  const hop = config.spectrogramWidth;
   const augment = dataset.augment;
   return {
     size: dataset.length,

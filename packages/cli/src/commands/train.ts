@@ -1,0 +1,343 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { NoiseClassifierError, createAudioFeatureConfig, createTrainingConfig, type AudioFeatureConfig, type ClassWeighting } from '@noise-classifier/config';
+import { createModelMetadata, exportOnnx, loadTf, saveTfjsModel } from '@noise-classifier/models';
+import {
+  NoiseDataset,
+  SYNTHETIC_KINDS,
+  computeClassificationMetrics,
+  generateSyntheticSet,
+  toWireHistory,
+  train,
+  trainingReportHtml,
+  type CheckpointStore,
+  type DatasetFileAccess,
+  type DatasetSource,
+  type FeatureCacheStore,
+  type TrainingProgress,
+} from '@noise-classifier/pipelines';
+import { writeFileAtomic } from '@noise-classifier/runtime-node';
+import type { Command } from 'commander';
+import type { CliIo, CommandModule } from './command-module';
+
+export interface TrainCommandOptions {
+  data: string[];
+  valFold?: number;
+  valSplit?: number;
+  arch: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  weightDecay: number;
+  patience: number;
+  seed: number;
+  out: string;
+  /** Synthetic clips per synthetic class (white/pink/brown/blue noise, silence, fire_alarm); 0 = none. */
+  synthetic: number;
+  augment: boolean;
+  mixup: number;
+  classWeights: string;
+  dropout: number;
+  cache?: string;
+  resume: boolean;
+  /** Stop after this many epochs in this invocation (a later `train` with the same --out resumes). */
+  maxEpochs?: number;
+  /** Front end: mel bins (= model input height), STFT hop in samples, frames per model window (= width). */
+  nMels?: number;
+  hopLength?: number;
+  windowFrames?: number;
+  quiet?: boolean;
+}
+
+export interface TrainCommandSummary {
+  readonly outDir: string;
+  readonly onnxPath: string;
+  readonly labels: readonly string[];
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  readonly seconds: number;
+  readonly backend: string;
+  readonly validation?: { accuracy: number; macroF1: number; clips: number };
+}
+
+const SYNTHETIC_LABELLED = SYNTHETIC_KINDS.filter((k) => k !== 'mains_hum');
+
+const number = (name: string, min: number, max: number, integer = false) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, received ${JSON.stringify(value)}`);
+  }
+  return n;
+};
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `noise-classifier train`: trains a model on a manifest or class folders, writes checkpoint, ONNX and a report. */
+export const trainCommand: CommandModule = {
+  name: 'train',
+  register: (program, io) => void registerTrainCommand(program, io),
+};
+
+export function registerTrainCommand(program: Command, io: CliIo = defaultIo): Command {
+  return program
+    .command('train')
+    .description('Train a model on labelled audio (manifest.csv with file,label[,fold], or one folder per class)')
+    .requiredOption('--data <manifest.csv|folder>', 'training data; repeat to merge several datasets', collect, [])
+    .option('--val-fold <k>', 'hold out fold k (manifest fold column) for validation', number('val-fold', 0, 1e6, true))
+    .option('--val-split <f>', 'hold out this fraction of each class for validation', number('val-split', 0.01, 0.9))
+    .option('--arch <name>', 'architecture (cnn_small, efficientnet_b0 … efficientnet_b3)', 'cnn_small')
+    .option('--epochs <n>', 'epochs', number('epochs', 1, 100000, true), 30)
+    .option('--batch-size <n>', 'batch size', number('batch-size', 1, 4096, true), 16)
+    .option('--learning-rate <lr>', 'AdamW learning rate', number('learning-rate', 1e-7, 10), 2e-3)
+    .option('--weight-decay <wd>', 'AdamW decoupled weight decay', number('weight-decay', 0, 1), 1e-4)
+    .option('--patience <n>', 'early-stopping patience in epochs (0: off)', number('patience', 0, 100000, true), 8)
+    .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', number('seed', 0, 2 ** 32 - 1, true), 42)
+    .option('--synthetic <n>', 'add n synthetic clips per synthetic class (noise colours, silence, fire_alarm)', number('synthetic', 0, 10000, true), 0)
+    .option('--no-augment', 'no SpecAugment, gain, noise or mixup')
+    .option('--mixup <alpha>', 'mixup Beta(α, α) when augmenting (0: off)', number('mixup', 0, 10), 0.2)
+    .option('--class-weights <mode>', 'none, balanced, or comma-separated weights', 'balanced')
+    .option('--dropout <p>', 'classifier dropout', number('dropout', 0, 0.99), 0.3)
+    .option('--cache <dir>', 'feature cache folder (default <out>/feature-cache)')
+    .option('--no-resume', 'start over even when <out>/checkpoint holds a checkpoint')
+    .option('--max-epochs <n>', 'stop after n epochs in this run (resume later)', number('max-epochs', 1, 100000, true))
+    .option('--n-mels <n>', 'mel bins = model input height (default 128, the seed)', number('n-mels', 8, 512, true))
+    .option('--hop-length <n>', 'STFT hop in samples at 48 kHz (default 512)', number('hop-length', 64, 8192, true))
+    .option('--window-frames <n>', 'frames per model window = model input width (default 128)', number('window-frames', 8, 4096, true))
+    .option('--out <dir>', 'output folder', 'training-output')
+    .action(async (options: TrainCommandOptions) => {
+      const summary = await runTrain(options, io);
+      io.stdout(`${JSON.stringify({ out_dir: summary.outDir, onnx: summary.onnxPath, labels: summary.labels, epochs: summary.epochs, best_epoch: summary.bestEpoch, seconds: Math.round(summary.seconds), backend: summary.backend, ...(summary.validation ? { validation: { accuracy: summary.validation.accuracy, macro_f1: summary.validation.macroF1, clips: summary.validation.clips } } : {}) })}\n`);
+    });
+}
+
+const defaultIo: CliIo = { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t) };
+
+function nodeFiles(): DatasetFileAccess {
+  return {
+    readFile: async (location) => new Uint8Array(await readFile(location)),
+    listDirectory: async (location) => (await readdir(location, { withFileTypes: true })).map((e) => ({ name: e.name, isDirectory: e.isDirectory() })),
+  };
+}
+
+function directoryCache(dir: string): FeatureCacheStore {
+  let made: Promise<unknown> | undefined;
+  return {
+    async get(key) {
+      try {
+        return new Uint8Array(await readFile(join(dir, `${key}.bin`)));
+      } catch {
+        return undefined;
+      }
+    },
+    async set(key, value) {
+      await (made ??= mkdir(dir, { recursive: true }));
+      await writeFileAtomic(join(dir, `${key}.bin`), value);
+    },
+  };
+}
+
+function directoryCheckpointStore(dir: string): CheckpointStore {
+  let made: Promise<unknown> | undefined;
+  return {
+    async writeFileAtomic(name, bytes) {
+      await (made ??= mkdir(dir, { recursive: true }));
+      await writeFileAtomic(join(dir, name), bytes);
+    },
+    async readFile(name) {
+      try {
+        return new Uint8Array(await readFile(join(dir, name)));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function parseClassWeights(text: string): ClassWeighting {
+  if (text === 'none' || text === 'balanced') return text;
+  return text.split(',').map(Number);
+}
+
+/** A progress bar on stderr: epoch, step, loss, accuracy, ETA. */
+function progressPrinter(write: (text: string) => void, tty: boolean, quiet: boolean): (p: TrainingProgress) => void {
+  let last = 0;
+  return (p) => {
+    if (quiet) return;
+    const now = Date.now();
+    if (p.phase === 'train' && p.step !== p.steps && now - last < 250) return;
+    last = now;
+    const width = 24;
+    const done = Math.round((p.step / p.steps) * width);
+    const eta = p.etaSeconds >= 60 ? `${Math.floor(p.etaSeconds / 60)}m${String(Math.round(p.etaSeconds % 60)).padStart(2, '0')}s` : `${Math.round(p.etaSeconds)}s`;
+    const line = `epoch ${p.epoch}/${p.epochs} [${'#'.repeat(done)}${'.'.repeat(width - done)}] ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} acc ${(p.accuracy * 100).toFixed(1)}% ETA ${eta}${p.phase === 'validate' ? ' validating…' : ''}`;
+    write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+  };
+}
+
+async function loadData(locations: readonly string[], options: { files: DatasetFileAccess; cache: FeatureCacheStore; featureConfig: AudioFeatureConfig }): Promise<NoiseDataset> {
+  const parts: NoiseDataset[] = [];
+  for (const location of locations) {
+    const path = resolve(location);
+    parts.push(path.toLowerCase().endsWith('.csv')
+      ? await NoiseDataset.fromManifest(path, options)
+      : await NoiseDataset.fromDirectory(path, options));
+  }
+  if (parts.length === 1) return parts[0]!;
+  return new NoiseDataset(
+    parts.flatMap((p) => p.sources),
+    parts.flatMap((p) => p.labelIndices.map((l) => p.labels[l]!)),
+    { ...options, folds: parts.flatMap((p) => p.folds) },
+  );
+}
+
+export async function runTrain(options: TrainCommandOptions, io: CliIo = defaultIo): Promise<TrainCommandSummary> {
+  const tty = io.stderr === defaultIo.stderr && process.stderr.isTTY === true;
+  const started = Date.now();
+  const outDir = resolve(options.out);
+  await mkdir(outDir, { recursive: true });
+  const files = nodeFiles();
+  const cache = directoryCache(resolve(options.cache ?? join(outDir, 'feature-cache')));
+  const featureConfig = createAudioFeatureConfig({
+    ...(options.nMels === undefined ? {} : { nMels: options.nMels, spectrogramHeight: options.nMels, nMfcc: Math.min(40, options.nMels) }),
+    ...(options.hopLength === undefined ? {} : { hopLength: options.hopLength }),
+    ...(options.windowFrames === undefined ? {} : { spectrogramWidth: options.windowFrames }),
+  });
+  const log = (s: string) => {
+    if (!options.quiet) io.stderr(`${s}\n`);
+  };
+  if (options.data.length === 0) {
+    throw new NoiseClassifierError('E_CONFIG', 'train needs training data', { field: '--data', expected: 'a manifest.csv (file,label[,fold]) or a folder with one sub-folder per class', received: 'nothing' });
+  }
+  if (options.valFold !== undefined && options.valSplit !== undefined) {
+    throw new NoiseClassifierError('E_CONFIG', 'Use either --val-fold or --val-split, not both', { field: '--val-fold', expected: 'one validation option', received: 'both' });
+  }
+
+  let all = await loadData(options.data, { files, cache, featureConfig });
+  if (options.synthetic > 0) {
+    // Synthetic clips get folds round-robin over the real folds, so a held-out fold holds some too.
+    const folds = [...new Set(all.folds.filter((f): f is number => f !== undefined))].sort((a, b) => a - b);
+    const clips = generateSyntheticSet({ kinds: SYNTHETIC_LABELLED, clipsPerKind: options.synthetic, seed: options.seed, durationSeconds: 5, sampleRate: 48_000 });
+    const sources: DatasetSource[] = clips.map((c, i) => ({ samples: c.samples, sampleRate: c.sampleRate, name: `synthetic:${c.kind}#${i}` }));
+    all = new NoiseDataset(
+      [...all.sources, ...sources],
+      [...all.labelIndices.map((l) => all.labels[l]!), ...clips.map((c) => c.label!)],
+      { files, cache, featureConfig, folds: [...all.folds, ...clips.map((_, i) => (folds.length ? folds[i % folds.length] : undefined))] },
+    );
+  }
+  const augment = options.augment ? {} : false;
+  let trainSet: NoiseDataset;
+  let valSet: NoiseDataset | null = null;
+  if (options.valFold !== undefined) {
+    const split = all.splitByFold(options.valFold);
+    trainSet = split.train.subset(split.train.sources.map((_, i) => i), { augment });
+    valSet = split.val;
+  } else if (options.valSplit !== undefined) {
+    const split = all.stratifiedSplit(options.valSplit, options.seed);
+    trainSet = split.train.subset(split.train.sources.map((_, i) => i), { augment });
+    valSet = split.val;
+  } else {
+    trainSet = all.subset(all.sources.map((_, i) => i), { augment });
+  }
+  log(`data: ${trainSet.length} training clips${valSet ? `, ${valSet.length} validation clips` : ''}, ${all.labels.length} classes (${all.labels.join(', ')})`);
+  // Decode and cache every clip once up front, so the epoch timings (and ETA) measure training only.
+  const t0 = Date.now();
+  for (let i = 0; i < all.length; i++) {
+    await all.getSpectrogram(i);
+    if (!options.quiet && tty && (i % 25 === 0 || i === all.length - 1)) io.stderr(`\rfeatures ${i + 1}/${all.length}`);
+  }
+  log(`features: ${all.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s (decoded ${all.stats.decoded}, cached ${all.stats.cacheHits})`);
+
+  const tf = await loadTf();
+  const trainingConfig = createTrainingConfig({
+    numEpochs: options.epochs,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    weightDecay: options.weightDecay,
+    earlyStoppingPatience: options.patience,
+    device: 'auto',
+    checkpointDir: join(outDir, 'checkpoint'),
+    seed: options.seed,
+    classWeighting: parseClassWeights(options.classWeights),
+    mixupAlpha: options.augment ? options.mixup : 0,
+  });
+  const outcome = await train(trainSet, valSet, trainingConfig, {
+    tf,
+    modelConfig: { architecture: options.arch, dropout: options.dropout, stochasticDepthRate: 0.2 },
+    checkpointStore: directoryCheckpointStore(trainingConfig.checkpointDir),
+    resume: options.resume,
+    ...(options.maxEpochs === undefined ? {} : { maxEpochsThisCall: options.maxEpochs }),
+    onProgress: progressPrinter(io.stderr, tty, options.quiet === true),
+    onEpochEnd: (e) => {
+      if (!options.quiet) {
+        io.stderr(`${tty ? '\r\x1b[K' : ''}epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAcc * 100).toFixed(1)}%` +
+          `${Number.isFinite(e.valLoss) ? `, val loss ${e.valLoss.toFixed(4)} acc ${(e.valAcc * 100).toFixed(1)}%` : ''} (${e.seconds.toFixed(0)} s)${e.improved ? ' *' : ''}\n`);
+      }
+    },
+  });
+
+  let evaluation;
+  if (valSet && outcome.validationProbabilities.length > 0) {
+    const predicted = outcome.validationProbabilities.map((p) => outcome.labels[p.indexOf(Math.max(...p))]!);
+    const truths = valSet.labelIndices.map((l) => valSet!.labels[l]!);
+    evaluation = computeClassificationMetrics(truths, predicted, { labels: outcome.labels });
+  }
+  const seconds = (Date.now() - started) / 1000;
+  const command = `noise-classifier train ${process.argv.slice(3).join(' ')}`.trim();
+  const trainingMetrics: Record<string, unknown> = {
+    epochs: outcome.history.trainLoss.length,
+    bestEpoch: outcome.bestEpoch,
+    trainClips: trainSet.length,
+    validation: evaluation
+      ? { clips: evaluation.sampleCount, accuracy: evaluation.accuracy, macroF1: evaluation.macroF1, split: options.valFold !== undefined ? `fold ${options.valFold}` : `stratified ${options.valSplit}` }
+      : 'none (trained on all data)',
+    history: toWireHistory(outcome.history),
+    seconds: Math.round(seconds),
+    backend: outcome.backend,
+    seed: options.seed,
+    data: options.data.map((d) => d.replace(/^.*\/(shared\/datasets\/)/, '$1')),
+    syntheticClipsPerClass: options.synthetic,
+  };
+  const metadata = createModelMetadata({
+    featureConfig: outcome.featureConfig ?? featureConfig,
+    modelConfig: outcome.modelConfig,
+    labels: outcome.labels,
+    untrained: false,
+    createdAt: new Date().toISOString(),
+    trainingMetrics,
+  });
+  const onnxPath = join(outDir, 'model.onnx');
+  await writeFileAtomic(onnxPath, exportOnnx(outcome.model, metadata));
+  const tfjsDir = join(outDir, 'model-tfjs');
+  await mkdir(tfjsDir, { recursive: true });
+  const tfjsFiles = await saveTfjsModel(outcome.model, metadata, { tf });
+  await writeFileAtomic(join(tfjsDir, 'model.json'), tfjsFiles.modelJson);
+  await writeFileAtomic(join(tfjsDir, 'weights.bin'), tfjsFiles.weightsBin);
+  await writeFileAtomic(join(outDir, 'history.json'), `${JSON.stringify(toWireHistory(outcome.history), null, 2)}\n`);
+  await writeFile(join(outDir, 'report.html'), trainingReportHtml({
+    title: `Training report: ${options.arch}`,
+    history: outcome.history,
+    ...(evaluation ? { evaluation } : {}),
+    facts: {
+      command,
+      architecture: options.arch,
+      classes: outcome.labels.join(', '),
+      'training clips': trainSet.length,
+      'validation clips': valSet?.length ?? 0,
+      epochs: `${outcome.history.trainLoss.length} (best ${outcome.bestEpoch}${outcome.stoppedEarly ? ', stopped early' : ''})`,
+      backend: outcome.backend,
+      'wall time': `${seconds.toFixed(0)} s`,
+    },
+  }));
+  if (evaluation) {
+    await writeFile(join(outDir, 'evaluation.json'), `${JSON.stringify({
+      accuracy: evaluation.accuracy, macro_f1: evaluation.macroF1, labels: evaluation.labels,
+      confusion_matrix: evaluation.confusionMatrix, per_class: evaluation.perClass, clips: evaluation.sampleCount,
+    }, null, 2)}\n`);
+  }
+  log(`wrote ${onnxPath}, ${tfjsDir}/, ${join(outDir, 'report.html')}${evaluation ? `; validation accuracy ${(evaluation.accuracy * 100).toFixed(1)}%, macro-F1 ${evaluation.macroF1.toFixed(3)}` : ''}`);
+  outcome.model.dispose();
+  return {
+    outDir, onnxPath, labels: outcome.labels, epochs: outcome.history.trainLoss.length, bestEpoch: outcome.bestEpoch,
+    seconds, backend: outcome.backend,
+    ...(evaluation ? { validation: { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1, clips: evaluation.sampleCount } } : {}),
+  };
+}

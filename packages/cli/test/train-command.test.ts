@@ -1,0 +1,95 @@
+import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/program';
+import { runTrain, type TrainCommandOptions } from '../src/commands/train';
+
+/** 16-bit PCM mono WAV. */
+function wav(samples: Float32Array, sampleRate: number): Uint8Array {
+  const out = new Uint8Array(44 + samples.length * 2);
+  const v = new DataView(out.buffer);
+  const text = (o: number, s: string) => [...s].forEach((c, i) => v.setUint8(o + i, c.charCodeAt(0)));
+  text(0, 'RIFF'); v.setUint32(4, 36 + samples.length * 2, true); text(8, 'WAVE');
+  text(12, 'fmt '); v.setUint32(16, 16, true); v.setUint16(20, 1, true); v.setUint16(22, 1, true);
+  v.setUint32(24, sampleRate, true); v.setUint32(28, sampleRate * 2, true); v.setUint16(32, 2, true); v.setUint16(34, 16, true);
+  text(36, 'data'); v.setUint32(40, samples.length * 2, true);
+  samples.forEach((x, i) => v.setInt16(44 + i * 2, Math.max(-1, Math.min(1, x)) * 32767, true));
+  return out;
+}
+
+let root: string;
+const base = (out: string): TrainCommandOptions => ({
+  data: [join(root, 'data')], valSplit: 0.34, arch: 'cnn_small', epochs: 2, batchSize: 4, learningRate: 3e-3, weightDecay: 1e-4,
+  patience: 0, seed: 3, out, synthetic: 0, augment: true, mixup: 0.2, classWeights: 'balanced', dropout: 0.1, resume: true,
+  nMels: 16, hopLength: 2048, windowFrames: 16, quiet: true,
+});
+
+describe('train command', () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'nc-train-'));
+    let seed = 1;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 1073741824 - 1);
+    for (const label of ['tone', 'hiss']) {
+      await mkdir(join(root, 'data', label), { recursive: true });
+      for (let k = 0; k < 6; k++) {
+        const x = Float32Array.from({ length: 16000 }, (_, i) =>
+          label === 'tone' ? 0.5 * Math.sin((2 * Math.PI * (800 + 50 * k) * i) / 16000) + 0.01 * rand() : 0.3 * rand());
+        await writeFile(join(root, 'data', label, `${label}-${k}.wav`), wav(x, 16000));
+      }
+    }
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('writes the ONNX model (metadata inside), a tfjs checkpoint, history and an HTML report; resumes', async () => {
+    const out = join(root, 'out');
+    const summary = await runTrain(base(out), { stdout: () => {}, stderr: () => {} });
+    expect(summary.labels).toEqual(['hiss', 'tone']);
+    expect(summary.epochs).toBe(2);
+    const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
+    expect(Object.keys(history).sort()).toEqual(['train_acc', 'train_loss', 'val_acc', 'val_loss']);
+    expect(history.train_loss).toHaveLength(2);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toMatch(/Confusion matrix/);
+    const evaluation = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
+    expect(evaluation.accuracy).toBeGreaterThanOrEqual(0);
+    expect(evaluation.confusion_matrix).toHaveLength(2);
+    // The ONNX file runs in onnxruntime and carries labels and the feature config used in training.
+    const session = await ort.InferenceSession.create(await readFile(summary.onnxPath));
+    const input = new ort.Tensor('float32', new Float32Array(16 * 16), [1, 1, 16, 16]);
+    const result = await session.run({ [session.inputNames[0]!]: input });
+    expect(result[session.outputNames[0]!]!.dims).toEqual([1, 2]);
+    const bytes = new TextDecoder('latin1').decode(await readFile(summary.onnxPath));
+    expect(bytes).toContain('"n_mels":16');
+    expect(bytes).toContain('["hiss","tone"]');
+    expect((await stat(join(out, 'model-tfjs', 'model.json'))).isFile()).toBe(true);
+
+    // A second invocation with more epochs continues from the checkpoint instead of starting over.
+    const more = await runTrain({ ...base(out), epochs: 3 }, { stdout: () => {}, stderr: () => {} });
+    expect(more.epochs).toBe(3);
+    expect(JSON.parse(await readFile(join(out, 'history.json'), 'utf8')).train_loss.slice(0, 2)).toEqual(history.train_loss);
+
+    // export --checkpoint <train out> to ONNX and tfjs.
+    const lines: string[] = [];
+    const io = { stdout: (t: string) => void lines.push(t), stderr: (t: string) => void lines.push(t) };
+    expect(await runCli(['export', '--checkpoint', out, '--format', 'onnx', '--out', join(root, 'exported.onnx')], io)).toBe(0);
+    expect((await stat(join(root, 'exported.onnx'))).size).toBeGreaterThan(10_000);
+    expect(await runCli(['export', '--checkpoint', out, '--format', 'tfjs', '--out', join(root, 'exported-tfjs')], io)).toBe(0);
+    expect((await stat(join(root, 'exported-tfjs', 'model.json'))).isFile()).toBe(true);
+    expect(await runCli(['export', '--checkpoint', join(root, 'nowhere'), '--format', 'onnx', '--out', join(root, 'x.onnx')], io)).toBe(1);
+    expect(lines.join('')).toMatch(/E_MODEL_NOT_FOUND/);
+  }, 180_000);
+
+  it('reports bad options as errors a person can act on', async () => {
+    const errors: string[] = [];
+    const code = await runCli(['train', '--data', join(root, 'data'), '--val-fold', '1', '--val-split', '0.2', '--out', join(root, 'o2')], { stdout: () => {}, stderr: (t) => void errors.push(t) });
+    expect(code).toBe(1);
+    expect(errors.join('')).toMatch(/either --val-fold or --val-split/);
+    const code2 = await runCli(['train', '--data', join(root, 'missing'), '--out', join(root, 'o3')], { stdout: () => {}, stderr: (t) => void errors.push(t) });
+    expect(code2).not.toBe(0);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Training-step benchmark: seconds per step (forward, backward, AdamW update) for 16 log-mel windows of 128×128,
+ * for `cnn_small` (the PyTorch reference CNN's layout) and EfficientNet-B0, on our tfjs engine (wasm + our
+ * backward kernels, or tfjs-node when installed) and on PyTorch at the same thread count, in the same run.
+ *
+ *   cd packages/pipelines && node --conditions=@noise-classifier/source --import tsx bench/train-step.bench.ts [steps]
+ *
+ * Prints one table and the ratio ours / PyTorch (target ≤ 2). Needs /usr/bin/python3 with torch for the reference.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { buildModel } from '@noise-classifier/models';
+import { createModelConfig } from '@noise-classifier/config';
+import { AdamW } from '../src/training/adamw';
+import { selectTrainingBackend } from '../src/training/training-backend';
+
+const steps = Number(process.argv[2] ?? 5);
+const BATCH = 16;
+
+async function tfjsStepSeconds(architecture: string): Promise<number> {
+  const labels = Array.from({ length: 10 }, (_, i) => `c${i}`);
+  const model = await buildModel(createModelConfig({ architecture, labels, dropout: 0.2 }), {}, { tf, seed: 1 });
+  const params = model.trainableWeights.map((w) => ({ key: w.originalName, variable: w.read() as tf.Variable }));
+  const opt = new AdamW(tf, { learningRate: 1e-3, weightDecay: 1e-4 });
+  const x = tf.randomNormal([BATCH, 128, 128, 1], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), 'int32'), 10);
+  const times: number[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const t = performance.now();
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      params.map((p) => p.variable),
+    );
+    opt.applyGradients(params, grads);
+    await value.data();
+    tf.dispose([value, ...Object.values(grads)]);
+    if (i > 0) times.push((performance.now() - t) / 1000); // step 0 warms up (kernel setup, XNNPACK packing)
+  }
+  opt.dispose();
+  tf.dispose([x, y]);
+  model.dispose();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function torchStepSeconds(threads: number): { reference_cnn_s: number; efficientnet_b0_s: number } | null {
+  const script = fileURLToPath(new URL('./torch_train_ref.py', import.meta.url));
+  try {
+    const out = execFileSync('/usr/bin/python3', [script, String(threads), String(steps)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return JSON.parse(out.trim().split('\n').pop()!) as { reference_cnn_s: number; efficientnet_b0_s: number };
+  } catch {
+    return null;
+  }
+}
+
+const backend = await selectTrainingBackend(tf, 'auto');
+const threads = backend === 'wasm' || backend === 'cpu' ? 1 : 2;
+const torchBefore = torchStepSeconds(threads);
+const cnn = await tfjsStepSeconds('cnn_small');
+const b0 = await tfjsStepSeconds('efficientnet_b0');
+const torchAfter = torchStepSeconds(threads);
+// PyTorch runs before and after ours; the better of the two is its figure (the machine is shared).
+const torch = torchBefore && torchAfter
+  ? { reference_cnn_s: Math.min(torchBefore.reference_cnn_s, torchAfter.reference_cnn_s), efficientnet_b0_s: Math.min(torchBefore.efficientnet_b0_s, torchAfter.efficientnet_b0_s) }
+  : torchBefore ?? torchAfter;
+const row = (name: string, ours: number, ref: number | undefined) =>
+  `| ${name} | ${ours.toFixed(3)} | ${(BATCH / ours).toFixed(1)} | ${ref === undefined ? 'n/a' : ref.toFixed(3)} | ${ref === undefined ? 'n/a' : (ours / ref).toFixed(2)} |`;
+console.log(`backend: ${backend}, threads: ${threads}, batch ${BATCH} × 1×128×128, median of ${steps} steps`);
+console.log('| model | ours s/step | ours samples/s | PyTorch s/step | ours / PyTorch |');
+console.log('|---|---|---|---|---|');
+console.log(row('cnn_small (reference CNN)', cnn, torch?.reference_cnn_s));
+console.log(row('efficientnet_b0', b0, torch?.efficientnet_b0_s));
+if (!torch) console.log('PyTorch reference not available (/usr/bin/python3 with torch and torchvision needed).');
