@@ -1,0 +1,53 @@
+import type { AudioFeatureConfig, ModelConfig } from '@noise-classifier/config';
+
+/**
+ * Everything needed to classify with a model file, carried inside it (ONNX metadata_props / tfjs userDefinedMetadata).
+ */
+export interface ModelMetadata {
+  readonly labels: readonly string[];
+  readonly featureConfig: AudioFeatureConfig;
+  readonly modelConfig: ModelConfig;
+  /** Version of @noise-classifier/models that wrote the file. */
+  readonly producerVersion: string;
+  /** True for randomly initialised weights (benchmarks, tests): results must say so. */
+  readonly untrained: boolean;
+  readonly createdAt?: string;
+  /** Training summary when known (accuracy, macro-F1, epochs, dataset description…). */
+  readonly trainingMetrics?: Readonly<Record<string, unknown>>;
+}
+
+/** A model as the runtimes see it: the bytes of a file plus how to read them. */
+export type ModelSource =
+  | { readonly format: 'onnx'; readonly bytes: Uint8Array }
+  | { readonly format: 'tfjs'; readonly model: unknown /* tf.LayersModel */ };
+
+export interface SessionOptions {
+  /** Intra-op threads; undefined lets the runtime choose. */
+  readonly numThreads?: number;
+  /** Runtime-specific device hint ('cpu', 'wasm', 'webgpu', 'cuda'). */
+  readonly device?: string;
+}
+
+/** Output of one forward pass: logits [batch × numClasses], row-major. */
+export interface SessionOutput {
+  readonly logits: Float32Array;
+  readonly batch: number;
+  readonly numClasses: number;
+}
+
+export interface InferenceSession {
+  readonly backendName: string;
+  /** Runs a batch; `input` is NCHW float32 with shape `[batch, channels, height, width]`. */
+  run(input: Float32Array, shape: readonly [number, number, number, number]): Promise<SessionOutput>;
+  dispose(): Promise<void>;
+}
+
+/** A pluggable runtime adapter (onnxruntime-node, onnxruntime-web, tfjs …). */
+export interface InferenceBackend {
+  readonly name: string;
+  /** Formats this backend can open. */
+  readonly formats: readonly ModelSource['format'][];
+  /** Loads the runtime package lazily; throws E_RUNTIME_MISSING naming the package when it is absent. */
+  init(): Promise<void>;
+  createSession(source: ModelSource, options?: SessionOptions): Promise<InferenceSession>;
+}
