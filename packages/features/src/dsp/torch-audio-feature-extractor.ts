@@ -70,7 +70,7 @@ export class TorchAudioFeatureExtractor {
     this.window = Float64Array.from(hannWindow(winLength, nFft));
     this.windowFirst = Math.floor((nFft - winLength) / 2);
     this.windowEnd = this.windowFirst + winLength;
-    this.power = new Float64Array(nFft / 2 + 1);
+    this.power = new Float64Array(Math.floor(nFft / 2) + 1);
     this.filterbank = melFilterbank({
       nFreqs: Math.floor(nFft / 2) + 1,
       fMin: this.config.fMin,
