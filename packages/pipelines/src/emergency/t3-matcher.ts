@@ -50,6 +50,7 @@ export class T3Matcher {
   private open: { start: number; lastOn: number; freqs: number[]; scores: number[] } | null = null;
   private readonly pulses: TonePulse[] = [];
   private readonly recent: number[] = [];
+  private readonly evaluated = new WeakSet<TonePulse>();
 
   constructor(options: T3MatcherOptions = {}) {
     this.timing = options.timing ?? ISO_8201_T3;
@@ -97,48 +98,60 @@ export class T3Matcher {
       frequency: freqs[freqs.length >> 1],
       scoreDb: o.scores.reduce((a, b) => a + b, 0) / o.scores.length,
     };
-    // A wobbling peak is not a sounder: require a stable frequency within the pulse.
+    // Too short, or a wobbling peak: not a sounder pulse. Dropped entirely, so a raindrop or a click in a gap or
+    // in the pause does not break the pattern (the beeper test relies on valid pulses only).
     const spread = (freqs[Math.floor(freqs.length * 0.9)] - freqs[Math.floor(freqs.length * 0.1)]) / pulse.frequency;
-    if (pulse.end - pulse.start < 0.1 || spread > this.freqTol) {
-      this.pulses.push({ ...pulse, scoreDb: -Infinity }); // keeps the timeline honest: something was there
-    } else {
-      this.pulses.push(pulse);
-    }
-    if (this.pulses.length > 4) this.pulses.shift();
+    if (pulse.end - pulse.start < 0.1 || spread > this.freqTol) return;
+    this.pulses.push(pulse);
   }
 
-  /** Checks whether the last three pulses form a cycle whose trailing pause has now lasted long enough. */
+  /**
+   * Looks for cycle ends: a pulse followed by at least the minimum pause with no pulse of the same tone. Pulses of
+   * other frequencies (a baby's cry, a squeal) are ignored, so they can neither fill the gaps nor break the pause.
+   */
   private check(now: number): T3Match | null {
-    if (this.open || this.pulses.length < 3) return null;
-    const n = this.pulses.length;
-    const [p1, p2, p3] = [this.pulses[n - 3], this.pulses[n - 2], this.pulses[n - 1]];
+    if (this.open) return null;
     const { pulseSeconds, gapSeconds, pauseSeconds } = this.timing;
     const pauseMin = pauseSeconds * (1 - this.tol);
-    if (now - p3.end < pauseMin) return null;
-    const before = n >= 4 ? this.pulses[n - 4].end : -Infinity;
-    // Evaluate each triple once; p3 stays as the "pulse before" of the next cycle.
-    this.pulses.splice(0, n - 1);
-    if ([p1, p2, p3].some((p) => p.scoreDb === -Infinity)) return null;
+    // Forget pulses that can no longer be part of a cycle.
+    const horizon = now - (3 * pulseSeconds + 2 * gapSeconds) * (1 + this.tol) - 2 * pauseSeconds - 1;
+    while (this.pulses.length > 0 && this.pulses[0].end < horizon) this.pulses.shift();
+    const sameTone = (a: TonePulse, b: TonePulse) => Math.abs(a.frequency - b.frequency) <= b.frequency * this.freqTol;
+    for (const p3 of this.pulses) {
+      if (this.evaluated.has(p3) || now - p3.end < pauseMin) continue;
+      this.evaluated.add(p3);
+      const tone = this.pulses.filter((p) => sameTone(p, p3));
+      if (tone.some((p) => p.start > p3.end && p.start - p3.end < pauseMin)) continue; // not followed by a pause
+      const match = this.matchEndingWith(p3, tone, pauseMin);
+      if (match) return { ...match, detectedAt: now };
+    }
+    return null;
+  }
+
+  private matchEndingWith(p3: TonePulse, tone: readonly TonePulse[], pauseMin: number): Omit<T3Match, 'detectedAt'> | null {
+    const { pulseSeconds, gapSeconds } = this.timing;
     // Frame quantisation and the sounder's ramps blur edges by a couple of hops: allow 40 ms on top of ±tol.
     const slack = 0.04;
     const within = (value: number, nominal: number) => Math.abs(value - nominal) <= nominal * this.tol + slack;
-    const durations = [p1.end - p1.start, p2.end - p2.start, p3.end - p3.start];
-    const gaps = [p2.start - p1.end, p3.start - p2.end];
-    if (!durations.every((d) => within(d, pulseSeconds)) || !gaps.every((g) => within(g, gapSeconds))) return null;
-    if (p1.start - before < pauseMin) return null;
-    const f0 = p2.frequency;
-    if ([p1, p3].some((p) => Math.abs(p.frequency - f0) > f0 * this.freqTol)) return null;
-    const deviations = [
-      ...durations.map((d) => Math.abs(d - pulseSeconds) / (pulseSeconds * this.tol + slack)),
-      ...gaps.map((g) => Math.abs(g - gapSeconds) / (gapSeconds * this.tol + slack)),
-    ];
-    const fit = 1 - Math.max(...deviations);
-    const strength = Math.min(1, Math.max(0, (Math.min(p1.scoreDb, p2.scoreDb, p3.scoreDb) - this.onDb) / 12));
-    return {
-      onset: p1.start,
-      detectedAt: now,
-      pulses: [p1, p2, p3],
-      confidence: Math.min(1, 0.55 + 0.25 * fit + 0.2 * strength),
-    };
+    const before = (p: TonePulse) => tone.filter((q) => q.end <= p.start + 1e-9);
+    if (!within(p3.end - p3.start, pulseSeconds)) return null;
+    for (const p2 of before(p3)) {
+      if (!within(p2.end - p2.start, pulseSeconds) || !within(p3.start - p2.end, gapSeconds)) continue;
+      for (const p1 of before(p2)) {
+        if (!within(p1.end - p1.start, pulseSeconds) || !within(p2.start - p1.end, gapSeconds)) continue;
+        // The cycle must start after a pause too (not in the middle of a steady beeper).
+        if (before(p1).some((q) => p1.start - q.end < pauseMin)) continue;
+        const durations = [p1.end - p1.start, p2.end - p2.start, p3.end - p3.start];
+        const gaps = [p2.start - p1.end, p3.start - p2.end];
+        const deviations = [
+          ...durations.map((d) => Math.abs(d - pulseSeconds) / (pulseSeconds * this.tol + slack)),
+          ...gaps.map((g) => Math.abs(g - gapSeconds) / (gapSeconds * this.tol + slack)),
+        ];
+        const fit = 1 - Math.max(...deviations);
+        const strength = Math.min(1, Math.max(0, (Math.min(p1.scoreDb, p2.scoreDb, p3.scoreDb) - this.onDb) / 12));
+        return { onset: p1.start, pulses: [p1, p2, p3], confidence: Math.min(1, 0.55 + 0.25 * fit + 0.2 * strength) };
+      }
+    }
+    return null;
   }
 }
