@@ -108,28 +108,45 @@ export function resample(samples: Float32Array | Float64Array | readonly number[
     }
   }
 
-  for (let m = 0; m < outLength; m++) {
-    const block = Math.floor(m / next);
-    const j = m - block * next;
-    let first: number;
-    let count: number;
-    let offset: number;
-    if (cache) {
-      first = firsts[j];
-      count = counts[j];
-      offset = j * maxCount;
-    } else {
-      ({ first, count } = phaseTaps(j, table));
-      offset = 0;
+  if (cache) {
+    convolveCached(x, out, table, firsts, counts, maxCount, orig, next);
+  } else {
+    for (let m = 0; m < outLength; m++) {
+      const block = Math.floor(m / next);
+      const { first, count } = phaseTaps(m - block * next, table);
+      out[m] = dot(x, table, 0, block * orig + first, count);
     }
-    const start = block * orig + first;
-    let acc = 0;
-    const lo = Math.max(0, -start);
-    const hi = Math.min(count, n - start);
-    for (let k = lo; k < hi; k++) acc += table[offset + k] * x[start + k];
-    out[m] = acc;
   }
   return out;
+}
+
+/** Σ table[offset + k] · x[start + k] over the taps that land inside the input (outside is torchaudio's zero padding). */
+function dot(x: Float64Array, table: Float64Array, offset: number, start: number, count: number): number {
+  const lo = start < 0 ? -start : 0;
+  const hi = Math.min(count, x.length - start);
+  let acc = 0;
+  for (let k = lo; k < hi; k++) acc += table[offset + k] * x[start + k];
+  return acc;
+}
+
+/** Block by block, phase by phase: no division per sample, and a bounds-free inner loop away from the edges. */
+function convolveCached(x: Float64Array, out: Float32Array, table: Float64Array, firsts: Int32Array, counts: Int32Array, stride: number, orig: number, next: number): void {
+  const n = x.length;
+  for (let block = 0, m = 0; m < out.length; block++) {
+    const base = block * orig;
+    for (let j = 0; j < next && m < out.length; j++, m++) {
+      const start = base + firsts[j];
+      const count = counts[j];
+      const offset = j * stride;
+      if (start >= 0 && start + count <= n) {
+        let acc = 0;
+        for (let k = 0; k < count; k++) acc += table[offset + k] * x[start + k];
+        out[m] = acc;
+      } else {
+        out[m] = dot(x, table, offset, start, count);
+      }
+    }
+  }
 }
 
 /** The windowed sinc of torchaudio's `_get_sinc_resample_kernel`, as a function of t (in zero crossings). */
