@@ -1,4 +1,5 @@
 import { libraryConfig } from '../../tooling/tsup-config';
 
-// `register` is its own entry: importing it registers the backend (a listed side effect).
-export default libraryConfig({ entry: ['src/index.ts', 'src/register.ts'] });
+// `register` is its own entry: importing it registers the backend (a listed side effect). It imports the
+// package by name (external) so both entries share one backend instance.
+export default libraryConfig({ entry: ['src/index.ts', 'src/register.ts'], external: ['@noise-classifier/runtime-web'] });

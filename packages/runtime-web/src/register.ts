@@ -3,7 +3,8 @@
  * backend registry of @noise-classifier/models. Listed in package.json `sideEffects` so bundlers keep it.
  */
 import { registerBackend } from '@noise-classifier/models';
-import { onnxRuntimeWebBackend } from './onnx-runtime-web-backend';
+// Through the package's own entry, so dist/register.js shares index.js's backend instance (not a bundled copy).
+import { onnxRuntimeWebBackend } from '@noise-classifier/runtime-web';
 
 /** Below onnxruntime-node (100) so a Node process that registers both prefers the native runtime. */
 export const ONNX_RUNTIME_WEB_PRIORITY = 50;
