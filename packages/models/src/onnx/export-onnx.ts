@@ -85,6 +85,8 @@ export function exportOnnx(model: Tf.LayersModel, metadata: ModelMetadata, optio
     attribute: [{ name: 'axis', type: 2, i: 1 }],
   });
 
+  pruneUnused(builder, [ONNX_LOGITS_NAME, ONNX_PROBABILITIES_NAME]);
+
   const [, height, width, channels] = inputShape as [null, number, number, number];
   const tensorInfo = (name: string, dims: (number | string)[]) => ({
     name,
@@ -116,6 +118,20 @@ export function exportOnnx(model: Tf.LayersModel, metadata: ModelMetadata, optio
   };
   const type = modelProtoType();
   return type.encode(type.fromObject(message)).finish();
+}
+
+/** Drops nodes whose outputs nobody reads (e.g. a Flatten bypassed by the SE shortcut) and unused initialisers. */
+function pruneUnused(builder: OnnxGraphBuilder, graphOutputs: string[]): void {
+  for (let changed = true; changed; ) {
+    const read = new Set([...graphOutputs, ...builder.nodes.flatMap((n) => n.input)]);
+    const before = builder.nodes.length;
+    const kept = builder.nodes.filter((n) => n.output.some((o) => read.has(o)));
+    builder.nodes.splice(0, builder.nodes.length, ...kept);
+    changed = kept.length !== before;
+  }
+  const read = new Set(builder.nodes.flatMap((n) => n.input));
+  const used = builder.initializers.filter((t) => read.has(t.name));
+  builder.initializers.splice(0, builder.initializers.length, ...used);
 }
 
 function checkFormat(format: string | undefined): void {
@@ -161,6 +177,8 @@ class LayerEmitter {
   /** Producer layer name → the batch-norm call folded into it. */
   private readonly folds = new Map<string, LayerCall>();
   private readonly foldedBatchNorms = new Set<string>();
+  /** Flatten outputs of global pools → the pooled [N, C, 1, 1] value, so a Reshape back to [1, 1, C] is free. */
+  private readonly pooled4d = new Map<string, string>();
 
   constructor(
     private readonly b: OnnxGraphBuilder,
@@ -285,7 +303,9 @@ class LayerEmitter {
         this.checkChannelsLast(call, cfg);
         const pooled = this.b.node(call.className === 'GlobalAveragePooling2D' ? 'GlobalAveragePool' : 'GlobalMaxPool', [x.name], `${name}.pool`);
         if (out.shape.length === 4) return this.set(out, pooled);
-        return this.set(out, this.b.node('Flatten', [pooled], name, { axis: 1 }));
+        const flat = this.b.node('Flatten', [pooled], name, { axis: 1 });
+        this.pooled4d.set(flat, pooled);
+        return this.set(out, flat);
       }
       case 'MaxPooling2D':
       case 'AveragePooling2D': {
@@ -436,6 +456,9 @@ class LayerEmitter {
     const outRank = out.shape.length;
     const spatialOnes = (s: readonly (number | null)[]) => s.length === 4 && s[1] === 1 && s[2] === 1;
     // [N, C] ↔ [N, 1, 1, C]: NHWC and NCHW agree when H = W = 1, so no transposes are needed.
+    // Squeeze-and-excitation pattern: global pool → flatten → reshape to [1, 1, C] is just the pooled value.
+    const pooled = this.pooled4d.get(x.name);
+    if (pooled !== undefined && spatialOnes(out.shape)) return pooled;
     if ((inRank === 2 && spatialOnes(out.shape)) || (spatialOnes(x.shape) && outRank === 2)) {
       const dims = outRank === 4 ? [0, target[2] as number, 1, 1] : [0, target[0] as number];
       return this.b.node('Reshape', [x.name, this.b.int64Tensor(`${name}.shape`, dims)], name);
