@@ -107,14 +107,24 @@ describe('fuzz: mutated files decode or throw NoiseClassifierError', () => {
     );
   });
 
-  it('500 mutated OGG Vorbis files (half with checksums repaired, so the Vorbis decoder sees the damage)', async () => {
+  it('400 mutated OGG Vorbis files (half with checksums repaired, so the Vorbis decoder sees the damage)', async () => {
     const ogg = fixture('tiny-drilling-0.3s.ogg');
     await fc.assert(
       fc.asyncProperty(fc.array(mutation(200), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), async (mutations, allowTruncated, repair) => {
         const bytes = mutate(ogg, mutations);
         return decodesCleanlyOrFailsWithOurError(repair ? fixOggCrcs(bytes) : bytes, allowTruncated);
       }),
-      { numRuns: 500, seed: 20261127 },
+      { numRuns: 400, seed: 20261127 },
+    );
+  });
+
+  it('200 mutated FLAC and MP3 files', async () => {
+    const files = [fixture('sine-24bit-16k.flac'), fixture('us8k-drilling-1s.mp3')];
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 1 }), fc.array(mutation(120), { minLength: 1, maxLength: 3 }), async (which, mutations) =>
+        decodesCleanlyOrFailsWithOurError(mutate(files[which], mutations), false),
+      ),
+      { numRuns: 200, seed: 20261129 },
     );
   });
 
