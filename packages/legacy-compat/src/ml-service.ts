@@ -171,7 +171,14 @@ function decodeBase64(value: unknown, field: string): Uint8Array {
       received: bad >= 0 ? `${JSON.stringify(body[bad])} at position ${bad}` : `${text.length} characters that do not form whole bytes`,
     });
   }
-  const binary = atob(text.padEnd(Math.ceil(text.length / 4) * 4, '='));
+  const padded = text.padEnd(Math.ceil(text.length / 4) * 4, '=');
+  // Node's Buffer decodes natively (several times faster than atob + a copy loop); browsers use atob.
+  const nodeBuffer = (globalThis as { Buffer?: { from(data: string, encoding: 'base64'): Uint8Array } }).Buffer;
+  if (nodeBuffer) {
+    const decoded = nodeBuffer.from(padded, 'base64');
+    return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
+  }
+  const binary = atob(padded);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
