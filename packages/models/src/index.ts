@@ -48,6 +48,7 @@ export {
   createModelMetadata,
   metadataToProps,
   metadataFromProps,
+  checkInputAgainstMetadata,
   PRODUCER_NAME,
   PRODUCER_VERSION,
   METADATA_KEYS,

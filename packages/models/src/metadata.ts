@@ -200,3 +200,27 @@ function describeKeys(props: Readonly<Record<string, string>>): string {
   const keys = Object.keys(props);
   return keys.length === 0 ? 'no metadata_props' : `keys ${keys.slice(0, 8).join(', ')}`;
 }
+
+/**
+ * Checks that a model's input `[channels, height, width]` is what its metadata promises the runtimes
+ * (`modelConfig.inputChannels`, `featureConfig.spectrogramHeight/Width`): a mismatch would make every caller
+ * prepare the wrong tensor, so it is E_MODEL_MISMATCH. Unknown (symbolic) dimensions are skipped.
+ */
+export function checkInputAgainstMetadata(
+  metadata: ModelMetadata,
+  input: readonly (number | string | null | undefined)[],
+  source = 'the model',
+): void {
+  const expected = [metadata.modelConfig.inputChannels, metadata.featureConfig.spectrogramHeight, metadata.featureConfig.spectrogramWidth];
+  const fields = ['modelConfig.inputChannels', 'featureConfig.spectrogramHeight', 'featureConfig.spectrogramWidth'];
+  expected.forEach((want, i) => {
+    const got = input[i];
+    if (typeof got === 'number' && got !== want) {
+      throw new NoiseClassifierError('E_MODEL_MISMATCH', `The input of ${source} is [C, H, W] = [${input.join(', ')}] but its metadata describes [${expected.join(', ')}]`, {
+        field: fields[i],
+        expected: String(got),
+        received: String(want),
+      });
+    }
+  });
+}

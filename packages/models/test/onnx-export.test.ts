@@ -141,8 +141,30 @@ describe('bad model files', () => {
   it('refuses to export with metadata for a different class count', async () => {
     const tf = await tfWasm();
     const model = await buildModel({ architecture: 'cnn_small', labels: ['a', 'b'] }, { spectrogramHeight: 16, spectrogramWidth: 16 }, { tf });
-    const metadata = createModelMetadata({ featureConfig: {}, modelConfig: { architecture: 'cnn_small' } });
+    const metadata = createModelMetadata({ featureConfig: { spectrogramHeight: 16, spectrogramWidth: 16 }, modelConfig: { architecture: 'cnn_small' } });
     expect(() => exportOnnx(model, metadata)).toThrow(/2 outputs but the metadata lists 59 labels/);
+    model.dispose();
+  });
+
+  it('refuses metadata that describes another input size or channel count', async () => {
+    const tf = await tfWasm();
+    const model = await buildModel({ architecture: 'cnn_small', labels: ['a', 'b'] }, { spectrogramHeight: 16, spectrogramWidth: 16 }, { tf });
+    const wrongSize = createModelMetadata({ featureConfig: {}, modelConfig: { architecture: 'cnn_small', labels: ['a', 'b'] } });
+    expect(() => exportOnnx(model, wrongSize)).toThrow(/\[C, H, W\] = \[1, 16, 16\] but its metadata describes \[1, 128, 128\]/);
+    const wrongChannels = createModelMetadata({ featureConfig: { spectrogramHeight: 16, spectrogramWidth: 16 }, modelConfig: { architecture: 'cnn_small', labels: ['a', 'b'], inputChannels: 3 } });
+    try {
+      exportOnnx(model, wrongChannels);
+      expect.unreachable();
+    } catch (e) {
+      expect(isNoiseClassifierError(e, 'E_MODEL_MISMATCH')).toBe(true);
+      expect((e as { field?: string }).field).toBe('modelConfig.inputChannels');
+    }
+    // The same check guards files: an ONNX model whose metadata lies about its input is rejected on read.
+    const { modelProtoType } = await import('../src/onnx/onnx-schema');
+    const type = modelProtoType();
+    const decoded = type.decode(await getGood()) as unknown as { metadataProps: { key: string; value: string }[] };
+    decoded.metadataProps.find((p) => p.key === 'feature_config')!.value = JSON.stringify({ spectrogram_height: 64 });
+    expect(() => readOnnxModelInfo(type.encode(decoded as never).finish())).toThrow(/E_MODEL_MISMATCH|metadata describes/);
     model.dispose();
   });
 
@@ -166,7 +188,7 @@ describe('bad model files', () => {
     const flat = tf.layers.flatten().apply(tf.layers.upSampling2d({ size: [2, 2] }).apply(input)) as Tf.SymbolicTensor;
     const out = tf.layers.dense({ units: 2 }).apply(flat) as Tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
-    const metadata = createModelMetadata({ featureConfig: {}, modelConfig: { architecture: 'cnn_small', labels: ['a', 'b'] } });
+    const metadata = createModelMetadata({ featureConfig: { spectrogramHeight: 8, spectrogramWidth: 8 }, modelConfig: { architecture: 'cnn_small', labels: ['a', 'b'] } });
     try {
       exportOnnx(model, metadata);
       expect.unreachable();
@@ -183,7 +205,7 @@ describe('generic layer translation', () => {
     const tf = await tfWasm();
     const L = tf.layers;
     const ap = (layer: Tf.layers.Layer, x: Tf.SymbolicTensor | Tf.SymbolicTensor[]) => layer.apply(x) as Tf.SymbolicTensor;
-    const input = tf.input({ shape: [13, 10, 2] });
+    const input = tf.input({ shape: [13, 10, 3] });
     const padded = ap(L.zeroPadding2d({ padding: [[1, 2], [0, 3]] }), input);
     const a = ap(L.conv2d({ filters: 4, kernelSize: [3, 2], strides: [2, 3], padding: 'same', activation: 'relu' }), padded);
     const bnShared = ap(L.batchNormalization({ epsilon: 1e-3 }), a); // producer has relu: BN stays a node
@@ -204,8 +226,8 @@ describe('generic layer translation', () => {
     // Non-trivial BN statistics so that a wrong translation would show.
     const bnLayer = model.layers.find((l) => l.getClassName() === 'BatchNormalization')!;
     bnLayer.setWeights([tf.randomUniform([4], 0.5, 2, 'float32', 1), tf.randomNormal([4], 0, 1, 'float32', 2), tf.randomNormal([4], 0, 1, 'float32', 3), tf.randomUniform([4], 0.5, 2, 'float32', 4)]);
-    const metadata = createModelMetadata({ featureConfig: { spectrogramHeight: 13, spectrogramWidth: 10 }, modelConfig: { architecture: 'cnn_small', labels: ['a', 'b', 'c'], inputChannels: 1 } });
-    const shape = [2, 2, 13, 10] as const;
+    const metadata = createModelMetadata({ featureConfig: { spectrogramHeight: 13, spectrogramWidth: 10 }, modelConfig: { architecture: 'cnn_small', labels: ['a', 'b', 'c'], inputChannels: 3 } });
+    const shape = [2, 3, 13, 10] as const;
     const x = randomInput(shape, 5);
     const bytes = exportOnnx(model, metadata);
     const expected = runTfjs(tf, model, x, shape);

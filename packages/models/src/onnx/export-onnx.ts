@@ -1,7 +1,7 @@
 import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '../backend';
-import { PRODUCER_NAME, PRODUCER_VERSION, metadataToProps } from '../metadata';
+import { PRODUCER_NAME, PRODUCER_VERSION, checkInputAgainstMetadata, metadataToProps } from '../metadata';
 import { STOCHASTIC_DEPTH_CLASS } from '../architectures/stochastic-depth';
 import { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from './layer-graph';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
@@ -66,6 +66,8 @@ export function exportOnnx(model: Tf.LayersModel, metadata: ModelMetadata, optio
       received: `${metadata.labels.length} labels`,
     });
   }
+  const [, h, w, c] = inputShape;
+  checkInputAgainstMetadata(metadata, [c, h, w], 'the tfjs model');
 
   const builder = new OnnxGraphBuilder();
   for (const reserved of [ONNX_INPUT_NAME, ONNX_LOGITS_NAME, ONNX_PROBABILITIES_NAME]) builder.reserve(reserved);

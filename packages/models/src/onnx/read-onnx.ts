@@ -1,6 +1,6 @@
 import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type { ModelMetadata } from '../backend';
-import { metadataFromProps, type MetadataOverrides } from '../metadata';
+import { checkInputAgainstMetadata, metadataFromProps, type MetadataOverrides } from '../metadata';
 import { ONNX_DATA_TYPE, modelProtoType } from './onnx-schema';
 import { ONNX_LOGITS_NAME } from './export-onnx';
 
@@ -91,6 +91,7 @@ export function readOnnxModelInfo(bytes: Uint8Array, overrides: MetadataOverride
     ...(typeof classes === 'number' ? { numOutputs: classes } : {}),
     ...(typeof channels === 'number' ? { inputChannels: channels } : {}),
   });
+  checkInputAgainstMetadata(metadata, inputs[0]!.shape.slice(1), 'the ONNX model');
   let parameterCount = 0;
   for (const t of graph.initializer ?? []) {
     if (t.dataType === ONNX_DATA_TYPE.FLOAT) parameterCount += (t.dims ?? []).reduce((n, d) => n * d, 1);

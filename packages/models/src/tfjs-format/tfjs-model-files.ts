@@ -1,7 +1,7 @@
 import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '../backend';
-import { PRODUCER_NAME, PRODUCER_VERSION, metadataFromProps, metadataToProps, type MetadataOverrides } from '../metadata';
+import { PRODUCER_NAME, PRODUCER_VERSION, checkInputAgainstMetadata, metadataFromProps, metadataToProps, type MetadataOverrides } from '../metadata';
 import { registerCustomLayers } from '../architectures/stochastic-depth';
 import { loadTf, type TfModule } from '../tfjs-loader';
 
@@ -30,6 +30,8 @@ export async function saveTfjsModel(
   metadata: ModelMetadata,
   options: TfjsFormatOptions = {},
 ): Promise<TfjsModelFiles> {
+  const [, h, w, c] = model.inputs[0]?.shape ?? [];
+  checkInputAgainstMetadata(metadata, [c, h, w], 'the tfjs model');
   const tf = options.tf ?? (await loadTf());
   let captured: Tf.io.ModelArtifacts | undefined;
   await model.save(
@@ -106,6 +108,8 @@ export async function loadTfjsModel(
       numOutputs: outputShape[outputShape.length - 1] ?? undefined,
       inputChannels: model.inputs[0]?.shape[3] ?? undefined,
     });
+    const [, h, w, c] = model.inputs[0]?.shape ?? [];
+    checkInputAgainstMetadata(metadata, [c, h, w], 'model.json');
     return { model, metadata };
   } catch (error) {
     model.dispose();
