@@ -125,6 +125,8 @@ describe('features command', () => {
     expect(err.join('')).toContain('E_BAD_AUDIO');
     expect(await runCli(['features', wavPath, '--kind', 'loudness', '--out', join(dir, 'x.npy')], io)).toBe(2);
     expect(await runCli(['features', wavPath, '--kind', 'mel_db'], io)).toBe(1);
+    expect(await runCli(['features', wavPath, '--kind', 'mel_db', '--out', join(dir, 'x.npy'), '--max-duration', '0.5'], io)).toBe(1);
+    expect(err.join('')).toContain('E_INPUT_TOO_LARGE');
     expect(err.join('')).toContain('--out');
     writeFileSync(join(dir, 'junk.wav'), 'not audio at all');
     expect(await runCli(['features', join(dir, 'junk.wav'), '--kind', 'mfcc', '--out', join(dir, 'x.npy')], io)).toBe(1);

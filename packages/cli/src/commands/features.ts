@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { NoiseClassifierError, createAudioFeatureConfig, type AudioFeatureConfig } from '@noise-classifier/config';
-import { TorchAudioFeatureExtractor, decodeAudio, prepareAudio, type Spectrogram } from '@noise-classifier/features';
+import { DEFAULT_MAX_DURATION_SECONDS, TorchAudioFeatureExtractor, decodeAudio, prepareAudio, type Spectrogram } from '@noise-classifier/features';
 import { encodeNpy } from '../output/npy';
 import { renderSpectrogramPng } from '../output/spectrogram-png';
 import type { CliIo, CommandModule } from './command-module';
@@ -16,6 +16,8 @@ export interface FeaturesOptions {
   /** Any AudioFeatureConfig fields (camelCase or snake_case), e.g. { melScale: 'slaney', nMels: 64 }. */
   readonly config?: Record<string, unknown>;
   readonly fft?: 'auto' | 'fftjs' | 'pffft';
+  /** Longest accepted audio in seconds (default 600, as prepareAudio). */
+  readonly maxDurationSeconds?: number;
 }
 
 export interface FeaturesResult {
@@ -41,8 +43,8 @@ export async function runFeatures(file: string, options: FeaturesOptions): Promi
   } catch (error) {
     throw new NoiseClassifierError('E_BAD_AUDIO', `Cannot read audio file ${file}`, { field: 'file', expected: 'a readable audio file', received: (error as Error).message, cause: error });
   }
-  const decoded = await decodeAudio(bytes);
-  const samples = await prepareAudio(decoded.samples, { sampleRate: decoded.sampleRate, config });
+  const decoded = await decodeAudio(bytes, { maxDurationSeconds: options.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS });
+  const samples = await prepareAudio(decoded.samples, { sampleRate: decoded.sampleRate, config, maxDurationSeconds: options.maxDurationSeconds });
   const extractor = await TorchAudioFeatureExtractor.create(config, { fft: options.fft ?? 'auto' });
   try {
     const spectrogram =
@@ -94,6 +96,7 @@ export const featuresCommand: CommandModule = {
       .option('--f-min <hz>', 'lowest mel edge (default 0)', number('f-min'))
       .option('--f-max <hz>', 'highest mel edge (default sampleRate / 2)', number('f-max'))
       .addOption(new Option('--fft <backend>', 'FFT backend').choices(['auto', 'fftjs', 'pffft']).default('auto'))
+      .option('--max-duration <seconds>', 'reject longer audio (default 600)', number('max-duration'))
       .action(async (file: string, opts: Record<string, unknown>) => {
         const config: Record<string, unknown> = {};
         const map: Record<string, string> = { melScale: 'melScale', sampleRate: 'sampleRate', nFft: 'nFft', hopLength: 'hopLength', nMels: 'nMels', nMfcc: 'nMfcc', fMin: 'fMin', fMax: 'fMax' };
@@ -107,6 +110,7 @@ export const featuresCommand: CommandModule = {
           png: opts.png as string | undefined,
           config,
           fft: opts.fft as FeaturesOptions['fft'],
+          maxDurationSeconds: opts.maxDuration as number | undefined,
         });
         const { spectrogram: s, config: c } = result;
         const written = [opts.out, opts.png].filter(Boolean).join(' and ');
