@@ -13,5 +13,6 @@ const result = {
   model_version: 'v2',
 };
 
-console.log(`noise_type: ${result.noise_type}, confidence: ${result.confidence.toFixed(3)}, model_version: ${result.model_version}`);
+console.log(`Model version: ${result.model_version}`);
+console.log(`noise_type: ${result.noise_type}, confidence: ${result.confidence.toFixed(3)}`);
 console.log(`all_predictions: ${Object.keys(result.all_predictions).length} classes`);
