@@ -1,3 +1,4 @@
-import { libraryConfig } from '../../tooling/tsup-config.ts';
+import { libraryConfig } from '../../tooling/tsup-config';
 
-export default libraryConfig();
+// train-thread is the worker-thread entry that train-in-thread.ts starts next to the bundle.
+export default libraryConfig({ entry: ['src/index.ts', 'src/train-thread.ts'] });

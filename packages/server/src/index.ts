@@ -13,7 +13,8 @@ export { startServer, type StartServerOptions, type RunningServer } from './serv
 
 export { classifierFromService, loadClassifier, decodeAudioFile, type ServiceLike, type LoadClassifierOptions } from './service-classifier';
 
-export { loadTrainRunner } from './train-runner';
+export { loadTrainRunner, fileCheckpointStore } from './train-runner';
+export { threadedTrainRunner } from './train-in-thread';
 
 // Classifier surface
 export type { Classifier, ClipInput, ServedClassification, ModelInfo, DecodedClip, AudioDecoder } from './classifier';

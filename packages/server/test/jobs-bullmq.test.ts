@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +9,8 @@ import { BullmqJobQueue, BullmqJobWorker } from '../src/jobs/bullmq-queue';
 import { JobFailedError, enqueueClassifyBatch, enqueueTraining } from '../src/jobs/job-queue';
 import { createJobProcessor } from '../src/jobs/processors';
 import { loadTestClassifier } from './helpers/classifier';
-import { makeDataRoot } from './helpers/data-root';
-import { interimTrainer } from './helpers/interim-trainer';
+import { TINY_TRAINING, makeDataRoot } from './helpers/data-root';
+import { threadedTrainRunner } from '../src/train-in-thread';
 import { startRedis, type RedisHandle } from './helpers/redis';
 import { TOKEN, decode } from './helpers/server';
 
@@ -29,23 +29,25 @@ describe('BullMQ backend on a real redis-server', () => {
     if (dirs) await rm(dirs.base, { recursive: true, force: true });
   });
 
-  it('runs training and batch jobs through Redis; the HTTP API reads their state', async () => {
+  it('runs batch jobs through Redis; the HTTP API submits them and reads their state', async () => {
     const queueName = 'basic';
     const queue = new BullmqJobQueue({ redisUrl: redis.url, queueName });
     const worker = new BullmqJobWorker(
-      createJobProcessor({ dataRoot: dirs.root, workDir: dirs.workDir, train: interimTrainer(20), classifier: loadTestClassifier, decodeAudio: decode }),
+      createJobProcessor({ dataRoot: dirs.root, workDir: dirs.workDir, train: threadedTrainRunner(), classifier: loadTestClassifier, decodeAudio: decode }),
       { redisUrl: redis.url, queueName },
     );
     const app = await createServer({ classifier: await loadTestClassifier(), decodeAudio: decode, tokens: [TOKEN], jobs: { queue, dataRoot: dirs.root } });
     try {
-      const res = await app.inject({ method: 'POST', url: '/api/jobs/train', headers: { authorization: `Bearer ${TOKEN}` }, payload: { dataset: 'tiny', config: { epochs: 2 } } });
+      const res = await app.inject({ method: 'POST', url: '/api/jobs/classify-batch', headers: { authorization: `Bearer ${TOKEN}` }, payload: { items: [{ id: 'dog', path: 'tiny/dog_barking/dog.ogg' }] } });
       expect(res.statusCode).toBe(202);
       const id = res.json().job_id;
-      await expect(queue.waitForResult(id, 20_000)).resolves.toMatchObject({ epochs: 2, resumed_from_epoch: 0 });
+      const viaQueue = (await queue.waitForResult(id, 60_000)) as { results: { id: string; result: { predicted_class: string } }[] };
+      expect(viaQueue.results[0].id).toBe('dog');
       const status = (await app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: { authorization: `Bearer ${TOKEN}` } })).json();
-      expect(status).toMatchObject({ state: 'completed', progress: 1, name: 'train', attempts_started: 1 });
+      expect(status).toMatchObject({ state: 'completed', progress: 1, name: 'classify-batch', attempts_started: 1 });
+      expect(status.result).toEqual(viaQueue);
 
-      const batch = await enqueueClassifyBatch<{ results: { result: { predicted_class: string } }[] }>(queue, { items: [{ path: 'tiny/audio/drill.wav' }, { path: 'tiny/audio/dog.ogg' }] });
+      const batch = await enqueueClassifyBatch<{ results: { result: { predicted_class: string } }[] }>(queue, { items: [{ path: 'tiny/construction_drilling/drill.wav' }, { path: 'tiny/dog_barking/dog.ogg' }] });
       const out = await batch.result(20_000);
       expect(out.results).toHaveLength(2);
       expect(typeof out.results[0].result.predicted_class).toBe('string');
@@ -60,7 +62,7 @@ describe('BullMQ backend on a real redis-server', () => {
       await app.close();
       await worker.close();
     }
-  });
+  }, 120_000);
 
   it('a worker killed with SIGKILL mid-training does not lose the job: another worker resumes it from the last checkpoint', async () => {
     const queueName = 'stall';
@@ -69,7 +71,7 @@ describe('BullMQ backend on a real redis-server', () => {
     const spawnWorker = async () => {
       const child = spawn(process.execPath, ['--conditions=@noise-classifier/source', '--import', 'tsx', 'test/helpers/worker-child.ts'], {
         cwd: packageRoot,
-        env: { ...process.env, REDIS_URL: redis.url, QUEUE_NAME: queueName, DATA_ROOT: dirs.root, WORK_DIR: dirs.workDir, EPOCH_MS: '400' },
+        env: { ...process.env, REDIS_URL: redis.url, QUEUE_NAME: queueName, DATA_ROOT: dirs.root, WORK_DIR: dirs.workDir },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       children.push(child);
@@ -81,21 +83,24 @@ describe('BullMQ backend on a real redis-server', () => {
     };
     try {
       const first = await spawnWorker();
-      const handle = await enqueueTraining<{ epochs: number; resumed_from_epoch: number }>(queue, { dataset: 'tiny', config: { epochs: 6 } });
-      const checkpoints = path.join(dirs.workDir, 'jobs', handle.id, 'checkpoints');
-      // Wait for two epochs' checkpoints, then kill the worker without warning.
-      for (let i = 0; i < 200 && !existsSync(path.join(checkpoints, 'epoch-2.json')); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(existsSync(path.join(checkpoints, 'epoch-2.json'))).toBe(true);
+      const handle = await enqueueTraining<{ epochs: number; resumed_from_epoch: number; history: { train_loss: number[] } }>(queue, { dataset: 'tiny', config: { ...TINY_TRAINING, num_epochs: 3 } });
+      const checkpoint = path.join(dirs.workDir, 'jobs', handle.id, 'checkpoints', 'last.ckpt');
+      // Wait for the first epoch's checkpoint, then kill the worker without warning.
+      const epochDone = async () => existsSync(checkpoint) && Number((await handle.status())?.progressDetails?.epoch ?? 0) >= 1;
+      for (let i = 0; i < 1200 && !(await epochDone()); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await epochDone()).toBe(true);
       const exited = new Promise((r) => first.once('exit', r));
       first.kill('SIGKILL');
       await exited;
       expect((await handle.status())?.state).toBe('active'); // still locked by the dead worker
+      expect(readdirSync(path.dirname(checkpoint))).toContain('last.ckpt');
 
       await spawnWorker();
-      const result = await handle.result(30_000);
-      expect(result.epochs).toBe(6);
-      expect(result.resumed_from_epoch).toBeGreaterThanOrEqual(2);
-      expect(result.resumed_from_epoch).toBeLessThan(6);
+      const result = await handle.result(200_000);
+      expect(result.epochs).toBe(3);
+      expect(result.history.train_loss).toHaveLength(3);
+      expect(result.resumed_from_epoch).toBeGreaterThanOrEqual(1);
+      expect(result.resumed_from_epoch).toBeLessThan(3);
       const status = await handle.status();
       expect(status?.state).toBe('completed');
       expect(status?.attemptsStarted).toBe(2);
@@ -104,5 +109,5 @@ describe('BullMQ backend on a real redis-server', () => {
       await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));
       await queue.close();
     }
-  }, 60_000);
+  }, 300_000);
 });

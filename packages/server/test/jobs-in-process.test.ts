@@ -7,8 +7,10 @@ import { InProcessJobQueue } from '../src/jobs/in-process-queue';
 import { JobFailedError, enqueueClassifyBatch, enqueueTraining } from '../src/jobs/job-queue';
 import { createJobProcessor } from '../src/jobs/processors';
 import { loadTestClassifier } from './helpers/classifier';
-import { makeDataRoot } from './helpers/data-root';
-import { interimTrainer } from './helpers/interim-trainer';
+import { TINY_TRAINING, makeDataRoot } from './helpers/data-root';
+import { threadedTrainRunner } from '../src/train-in-thread';
+import { loadClassifier } from '../src/service-classifier';
+import path from 'node:path';
 import { TOKEN, decode } from './helpers/server';
 
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -23,7 +25,7 @@ describe('job API with the in-process queue', () => {
       classifier: await loadTestClassifier(),
       decodeAudio: decode,
       tokens: [TOKEN],
-      jobs: { dataRoot: dirs.root, workDir: dirs.workDir, train: interimTrainer(20) },
+      jobs: { dataRoot: dirs.root, workDir: dirs.workDir, train: threadedTrainRunner() },
     });
   });
   afterAll(async () => {
@@ -32,24 +34,31 @@ describe('job API with the in-process queue', () => {
   });
 
   async function poll(id: string) {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 1200; i++) {
       const res = await app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: auth });
       const body = res.json();
       if (body.state === 'completed' || body.state === 'failed') return body;
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('job did not finish');
   }
 
-  it('POST /api/jobs/train → 202 with job_id; GET shows progress then the result', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/jobs/train', headers: auth, payload: { dataset: 'tiny', config: { epochs: 3 } } });
+  it('POST /api/jobs/train → 202 with job_id; GET shows the result; the trained ONNX model classifies', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/jobs/train', headers: auth, payload: { dataset: 'tiny', config: { ...TINY_TRAINING, num_epochs: 1 } } });
     expect(res.statusCode).toBe(202);
     const { job_id } = res.json();
     expect(job_id).toMatch(/^[0-9a-f-]{36}$/);
     const done = await poll(job_id);
     expect(done).toMatchObject({ state: 'completed', progress: 1, name: 'train', attempts_started: 1 });
-    expect(done.result).toMatchObject({ epochs: 3, resumed_from_epoch: 0, model_file: `jobs/${job_id}/model.onnx` });
-  });
+    expect(done.result).toMatchObject({ epochs: 1, resumed_from_epoch: 0, model_file: `jobs/${job_id}/model.onnx` });
+    expect(done.result.history.train_loss).toHaveLength(1);
+    const trained = await loadClassifier({ modelPath: path.join(dirs.workDir, done.result.model_file) });
+    expect([...trained.modelInfo().labels].sort()).toEqual(['construction_drilling', 'dog_barking']);
+    expect(trained.modelInfo().untrained).toBe(false);
+    const [clip] = await trained.classifyBatch([await decode(readFileSync(new URL('./fixtures/dog-bark.ogg', import.meta.url)))]);
+    expect(['construction_drilling', 'dog_barking']).toContain(clip.predicted_class);
+    await trained.dispose!();
+  }, 180_000);
 
   it.each([
     ['../secret.txt', 'E_PATH_OUTSIDE_ROOT'],
@@ -79,7 +88,7 @@ describe('job API with the in-process queue', () => {
       method: 'POST',
       url: '/api/jobs/classify-batch',
       headers: auth,
-      payload: { items: [{ id: 'a', audio_data: ogg }, { id: 'b', path: 'tiny/audio/dog.ogg' }, { id: 'c', path: 'tiny/manifest.csv' }] },
+      payload: { items: [{ id: 'a', audio_data: ogg }, { id: 'b', path: 'tiny/dog_barking/dog.ogg' }, { id: 'c', path: 'tiny/manifest.csv' }] },
     });
     expect(res.statusCode).toBe(202);
     const done = await poll(res.json().job_id);
@@ -100,10 +109,10 @@ describe('job API with the in-process queue', () => {
 describe('enqueueTraining from TypeScript', () => {
   it('returns a handle whose result() resolves like task.get(), and rejects with the job error', async () => {
     const dirs = await makeDataRoot();
-    const queue = new InProcessJobQueue(createJobProcessor({ dataRoot: dirs.root, workDir: dirs.workDir, train: interimTrainer(10), classifier: loadTestClassifier, decodeAudio: decode }));
-    const handle = await enqueueTraining<{ epochs: number }>(queue, { dataset: 'tiny/manifest.csv', config: { epochs: 2 } });
+    const queue = new InProcessJobQueue(createJobProcessor({ dataRoot: dirs.root, workDir: dirs.workDir, train: threadedTrainRunner(), classifier: loadTestClassifier, decodeAudio: decode }));
+    const handle = await enqueueTraining<{ epochs: number }>(queue, { dataset: 'tiny/manifest.csv', config: { ...TINY_TRAINING, num_epochs: 1 } });
     expect((await handle.status())?.state).toMatch(/waiting|active/);
-    await expect(handle.result(10_000)).resolves.toMatchObject({ epochs: 2 });
+    await expect(handle.result(170_000)).resolves.toMatchObject({ epochs: 1 });
     expect((await handle.status())?.state).toBe('completed');
 
     const bad = await enqueueTraining(queue, { dataset: '../secret.txt' });
@@ -111,9 +120,9 @@ describe('enqueueTraining from TypeScript', () => {
     expect(error).toBeInstanceOf(JobFailedError);
     expect(error.code).toBe('E_PATH_OUTSIDE_ROOT');
 
-    const batch = await enqueueClassifyBatch<{ results: unknown[] }>(queue, { items: [{ path: 'tiny/audio/drill.wav' }] });
+    const batch = await enqueueClassifyBatch<{ results: unknown[] }>(queue, { items: [{ path: 'tiny/construction_drilling/drill.wav' }] });
     expect((await batch.result()).results).toHaveLength(1);
     await queue.close();
     await rm(dirs.base, { recursive: true, force: true });
-  });
+  }, 180_000);
 });

@@ -80,7 +80,7 @@ export async function runServe(options: ServeCommandOptions, io: CliIo) {
       ...(queue ? { queue } : {}),
       ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
       workDir,
-      train: await server.loadTrainRunner(),
+      train: server.threadedTrainRunner(),
     },
     logger: { level: options.logLevel },
   });

@@ -51,7 +51,7 @@ export async function runWorker(options: WorkerCommandOptions, io: CliIo) {
     workDir,
     classifier: () => server.loadClassifier(options.model ? { modelPath: options.model } : {}),
     decodeAudio: server.decodeAudioFile,
-    train: await server.loadTrainRunner(),
+    train: server.threadedTrainRunner(),
     concurrency: options.concurrency,
     lockDurationMs: options.lockMs,
     stalledIntervalMs: options.stalledMs,

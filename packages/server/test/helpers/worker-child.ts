@@ -1,8 +1,8 @@
-// A BullMQ worker in its own process, so a test can kill -9 it mid-job.
+// A BullMQ worker in its own process (the real trainer and classifier), so a test can kill -9 it mid-job.
+import { decodeAudioFile } from '../../src/service-classifier';
+import { threadedTrainRunner } from '../../src/train-in-thread';
 import { startWorker } from '../../src/worker';
 import { loadTestClassifier } from './classifier';
-import { interimTrainer } from './interim-trainer';
-import { decode } from './server';
 
 const env = process.env;
 await startWorker({
@@ -11,9 +11,11 @@ await startWorker({
   dataRoot: env.DATA_ROOT,
   workDir: env.WORK_DIR!,
   classifier: loadTestClassifier,
-  decodeAudio: decode,
-  train: interimTrainer(Number(env.EPOCH_MS ?? 300)),
-  lockDurationMs: 1000,
-  stalledIntervalMs: 500,
+  decodeAudio: decodeAudioFile,
+  train: threadedTrainRunner(),
+  // Short enough for a fast test, long enough that a training step (which blocks the event loop) does not
+  // outlast the lock of a live worker.
+  lockDurationMs: 4000,
+  stalledIntervalMs: 1000,
 });
 process.stdout.write('worker-ready\n');
