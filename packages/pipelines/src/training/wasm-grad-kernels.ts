@@ -93,7 +93,9 @@ export function conv2dBackpropInput(tf: Tf, dy: Tensor4D, filter: Tensor4D, inpu
     const top = kh - 1 - p.top;
     const left = kw - 1 - p.left;
     const dp = padOrCrop(tf, d, top, h + kh - 1 - d.shape[1] - top, left, w + kw - 1 - d.shape[2] - left);
-    const wt = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as Tensor4D;
+    // wasm's Reverse is a slow scalar loop; a 1×1 filter (most of EfficientNet's) needs no flip.
+    const flipped = kh === 1 && kw === 1 ? filter : tf.reverse(filter, [0, 1]);
+    const wt = tf.transpose(flipped, [0, 1, 3, 2]) as Tensor4D;
     return tf.conv2d(dp, wt, 1, 'valid');
   });
 }
