@@ -245,3 +245,28 @@ describe('generic layer translation', () => {
     expect(samePads(10, 3, 1, 2)).toEqual([2, 2]);
   });
 });
+
+describe('export argument checks', () => {
+  it('refuses non-finite weights, non-models and missing metadata', async () => {
+    const tf = await tfWasm();
+    const features = { spectrogramHeight: 16, spectrogramWidth: 16 };
+    const modelConfig = { architecture: 'cnn_small', labels: ['a', 'b'] };
+    const model = await buildModel(modelConfig, features, { tf });
+    const metadata = createModelMetadata({ featureConfig: features, modelConfig });
+    const conv = model.getLayer('conv2');
+    const [kernel] = conv.getWeights();
+    const poisoned = kernel!.bufferSync();
+    poisoned.set(NaN, 0, 0, 0, 0);
+    conv.setWeights([poisoned.toTensor()]);
+    try {
+      exportOnnx(model, metadata);
+      expect.unreachable();
+    } catch (e) {
+      expect(isNoiseClassifierError(e, 'E_MODEL_FORMAT')).toBe(true);
+      expect((e as Error).message).toMatch(/conv2\.weight contains a non-finite value/);
+    }
+    expect(() => exportOnnx({} as never, metadata)).toThrow(/needs a tfjs LayersModel/);
+    expect(() => exportOnnx(model, undefined as never)).toThrow(/needs model metadata/);
+    model.dispose();
+  });
+});

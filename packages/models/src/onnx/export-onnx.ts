@@ -41,6 +41,20 @@ const FOLDABLE_PRODUCERS = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
  */
 export function exportOnnx(model: Tf.LayersModel, metadata: ModelMetadata, options: ExportOnnxOptions = {}): Uint8Array {
   checkFormat(options.format);
+  if (model === null || typeof model !== 'object' || !Array.isArray((model as { inputs?: unknown }).inputs) || !Array.isArray((model as { layers?: unknown }).layers)) {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', 'exportOnnx needs a tfjs LayersModel', {
+      field: 'model',
+      expected: 'a tf.LayersModel (from buildModel, loadTfjsModel or tf.model)',
+      received: describeValue(model),
+    });
+  }
+  if (metadata === null || typeof metadata !== 'object' || !Array.isArray(metadata.labels) || metadata.modelConfig === undefined) {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', 'exportOnnx needs model metadata (see createModelMetadata)', {
+      field: 'metadata',
+      expected: 'a ModelMetadata with labels, featureConfig and modelConfig',
+      received: describeValue(metadata),
+    });
+  }
   const graph = layerGraph(model);
   const inputShape = graph.input.shape;
   if (inputShape.length !== 4 || inputShape.slice(1).some((d) => d === null)) {

@@ -1,3 +1,4 @@
+import { NoiseClassifierError } from '@noise-classifier/config';
 import { ONNX_ATTRIBUTE_TYPE, ONNX_DATA_TYPE } from './onnx-schema';
 
 /** Plain-object shapes of the ONNX messages we emit (field names as in our protobufjs descriptor). */
@@ -59,6 +60,15 @@ export class OnnxGraphBuilder {
   }
 
   floatTensor(base: string, dims: number[], values: Float32Array): string {
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      // A diverged training run must not become a model file that silently outputs NaN.
+      throw new NoiseClassifierError('E_MODEL_FORMAT', `Weight ${base} contains a non-finite value; refusing to export`, {
+        field: base,
+        expected: 'finite float32 weights',
+        received: `${values[bad]} at index ${bad}`,
+      });
+    }
     const name = this.uniqueName(base);
     const copy = new Float32Array(values);
     this.initializers.push({ name, dims, dataType: ONNX_DATA_TYPE.FLOAT, rawData: littleEndianBytes(copy) });

@@ -80,6 +80,14 @@ export function readOnnxModelInfo(bytes: Uint8Array, overrides: MetadataOverride
       received: `${inputs.length} inputs, ${outputs.length} outputs`,
     });
   }
+  const input = inputs[0]!;
+  if (input.shape.length !== 4 || (input.elemType !== 0 && input.elemType !== ONNX_DATA_TYPE.FLOAT)) {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `The ONNX model's input ${input.name} is not a float32 NCHW spectrogram batch`, {
+      field: `graph.input.${input.name}`,
+      expected: 'a float32 tensor [batch, channels, height, width]',
+      received: `element type ${input.elemType}, shape [${input.shape.join(', ')}]`,
+    });
+  }
   const logits = outputs.find((o) => o.name === ONNX_LOGITS_NAME) ?? outputs[0]!;
   const classes = logits.shape[logits.shape.length - 1];
   const channels = inputs[0]!.shape[1];
