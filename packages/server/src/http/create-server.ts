@@ -1,4 +1,5 @@
 import fastifyMultipart from '@fastify/multipart';
+import { NoiseClassifierError } from '@noise-classifier/config';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AudioDecoder, Classifier, ClipInput, ServedClassification } from '../classifier';
 import { InProcessJobQueue } from '../jobs/in-process-queue';
@@ -49,7 +50,11 @@ const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.body', '
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const tokens = resolveTokens(options.tokens);
   if (tokens.length === 0) {
-    throw new ApiError(500, 'E_INTERNAL', 'No API tokens configured: pass tokens (--token) or set NOISE_CLASSIFIER_TOKENS');
+    throw new NoiseClassifierError('E_CONFIG', 'No API tokens configured', {
+      field: 'tokens',
+      expected: 'at least one token: the tokens option (--token) or NOISE_CLASSIFIER_TOKENS (comma-separated)',
+      received: 'none',
+    });
   }
   const verifier = new TokenVerifier(tokens);
   const limiter = options.rateLimit === false ? undefined : new TokenBucketLimiter(options.rateLimit ?? { burst: 100, perSecond: 50 });
