@@ -91,7 +91,7 @@ export function metadataFromProps(
   if (!ours && (options.labels === undefined || options.featureConfig === undefined)) {
     throw new NoiseClassifierError(
       'E_MODEL_FORMAT',
-      `${source} carries no @noise-classifier metadata (labels, feature_config); pass labels and featureConfig explicitly to use a model from another tool`,
+      `${capitalise(source)} carries no @noise-classifier metadata (labels, feature_config); pass labels and featureConfig explicitly to use a model from another tool`,
       { field: 'metadata_props', expected: `keys ${METADATA_KEYS.labels} and ${METADATA_KEYS.featureConfig}`, received: describeKeys(props) },
     );
   }
@@ -110,7 +110,7 @@ export function metadataFromProps(
     createModelConfig({ ...modelConfigInput, labels, pretrained: false, pretrainedWeightsPath: undefined }),
   );
   if (options.numOutputs !== undefined && options.numOutputs !== labels.length) {
-    throw new NoiseClassifierError('E_MODEL_MISMATCH', `${source} has ${options.numOutputs} outputs but ${labels.length} labels`, {
+    throw new NoiseClassifierError('E_MODEL_MISMATCH', `${capitalise(source)} has ${options.numOutputs} outputs but ${labels.length} labels`, {
       field: 'labels',
       expected: `${options.numOutputs} labels (the size of the logits output)`,
       received: `${labels.length} labels`,
@@ -134,14 +134,14 @@ function parseLabels(props: Readonly<Record<string, string>>, source: string): s
   const text = props[METADATA_KEYS.labels];
   const value = parseJson(text, METADATA_KEYS.labels, source);
   if (!Array.isArray(value) || value.length === 0 || !value.every((l) => typeof l === 'string' && l.length > 0)) {
-    throw new NoiseClassifierError('E_MODEL_FORMAT', `${source} has an invalid labels entry`, {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `${capitalise(source)} has an invalid labels entry`, {
       field: METADATA_KEYS.labels,
       expected: 'a JSON array of non-empty strings',
       received: describeValue(value),
     });
   }
   if (new Set(value).size !== value.length) {
-    throw new NoiseClassifierError('E_MODEL_FORMAT', `${source} lists a label twice`, {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `${capitalise(source)} lists a label twice`, {
       field: METADATA_KEYS.labels,
       expected: 'distinct labels',
       received: `${value.length - new Set(value).size} duplicate(s)`,
@@ -153,7 +153,7 @@ function parseLabels(props: Readonly<Record<string, string>>, source: string): s
 function parseJsonObject(props: Readonly<Record<string, string>>, key: string, source: string): Record<string, unknown> {
   const value = parseJson(props[key], key, source);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new NoiseClassifierError('E_MODEL_FORMAT', `${source} has an invalid ${key} entry`, {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `${capitalise(source)} has an invalid ${key} entry`, {
       field: key,
       expected: 'a JSON object',
       received: describeValue(value),
@@ -164,7 +164,7 @@ function parseJsonObject(props: Readonly<Record<string, string>>, key: string, s
 
 function parseJson(text: string | undefined, key: string, source: string): unknown {
   if (text === undefined) {
-    throw new NoiseClassifierError('E_MODEL_FORMAT', `${source} lacks the ${key} metadata entry`, {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `${capitalise(source)} lacks the ${key} metadata entry`, {
       field: key,
       expected: 'a JSON value',
       received: 'nothing',
@@ -173,7 +173,7 @@ function parseJson(text: string | undefined, key: string, source: string): unkno
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new NoiseClassifierError('E_MODEL_FORMAT', `${source} has a ${key} entry that is not valid JSON`, {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `${capitalise(source)} has a ${key} entry that is not valid JSON`, {
       field: key,
       expected: 'JSON',
       received: describeValue(text),
@@ -187,7 +187,7 @@ function wrapConfig<T>(key: string, source: string, make: () => T): T {
     return make();
   } catch (cause) {
     if (cause instanceof NoiseClassifierError && cause.code === 'E_CONFIG') {
-      throw new NoiseClassifierError('E_MODEL_FORMAT', `${source} has an invalid ${key}: ${cause.message}`, {
+      throw new NoiseClassifierError('E_MODEL_FORMAT', `${capitalise(source)} has an invalid ${key}: ${cause.message}`, {
         field: `${key}.${cause.field ?? ''}`.replace(/\.$/, ''),
         cause,
       });
@@ -223,4 +223,8 @@ export function checkInputAgainstMetadata(
       });
     }
   });
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
