@@ -127,6 +127,21 @@ describe('stochastic depth', () => {
     tf.dispose([x, inference, training]);
   });
 
+  it('receives the training flag inside a functional model (fit/apply) and not in predict', async () => {
+    const tf = await tfWasm();
+    const input = tf.input({ shape: [4] });
+    const branch = stochasticDepthLayer(tf, { rate: 0.5 }).apply(input) as import('@tensorflow/tfjs').SymbolicTensor;
+    const out = tf.layers.add().apply([input, branch]) as import('@tensorflow/tfjs').SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    const x = tf.ones([200, 4]);
+    const predicted = (model.predict(x) as import('@tensorflow/tfjs').Tensor).dataSync();
+    expect(Array.from(predicted).every((v) => v === 2)).toBe(true);
+    const trained = (model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor).dataSync();
+    const distinct = new Set(Array.from(trained));
+    expect(distinct).toEqual(new Set([1, 3])); // branch dropped (1 + 0) or kept and scaled (1 + 2)
+    x.dispose();
+  });
+
   it('places drop rates that grow with depth in EfficientNet', async () => {
     const tf = await tfWasm();
     const model = await buildModel({ architecture: 'efficientnet_b0', stochasticDepthRate: 0.2 }, {}, { tf });
