@@ -118,3 +118,30 @@ describe('NoiseClassifierService.create / export', () => {
     await expect(service.export('/tmp/x', 'tfjs')).rejects.toThrow(/tfjs export needs a trained tfjs checkpoint/);
   });
 });
+
+describe('NoiseClassifierService from a tfjs model', () => {
+  it('exports tfjs files (model.json + weights.bin) that load back with the same metadata', async () => {
+    const { buildModel, createModelMetadata, loadTf, loadTfjsModel } = await import('@noise-classifier/models');
+    const tf = await loadTf();
+    await tf.setBackend('cpu');
+    const modelConfig = { architecture: 'cnn_small', labels: ['dog_barking', 'silence'], inputChannels: 1 as const };
+    const model = await buildModel(modelConfig, {}, { seed: 2 });
+    const metadata = createModelMetadata({ modelConfig, featureConfig: {}, untrained: true });
+    const fromTf = await NoiseClassifierService.create({ tfjsModel: model, metadata, runtime: nodeRuntime });
+    const dir = mkdtempSync(join(tmpdir(), 'nc-tfjs-'));
+    await fromTf.export(dir, 'tfjs');
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
+    const loaded = await loadTfjsModel({ modelJson: readFileSync(join(dir, 'model.json'), 'utf8'), weightsBin: new Uint8Array(readFileSync(join(dir, 'weights.bin'))) });
+    expect(loaded.metadata.labels).toEqual(['dog_barking', 'silence']);
+    // The ONNX the service runs was produced from the same weights: its export round-trips too.
+    await fromTf.export(join(dir, 'm.onnx'));
+    const viaOnnx = await NoiseClassifierService.create({ modelPath: join(dir, 'm.onnx'), runtime: nodeRuntime });
+    const audio = generateSyntheticClip('pink_noise', { seed: 3, durationSeconds: 1 }).samples;
+    const a = await fromTf.classify(audio, 48_000);
+    const b = await viaOnnx.classify(audio, 48_000);
+    expect(b.probabilities.silence).toBeCloseTo(a.probabilities.silence, 6);
+    await Promise.all([fromTf.dispose(), viaOnnx.dispose()]);
+    model.dispose();
+    loaded.model.dispose();
+  }, 120_000);
+});
