@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { NoiseClassifierService } from '@noise-classifier/pipelines';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
-import { describe, expect, it } from 'vitest';
-import { handler, modelLoadCount } from '../src/lambda/handler';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useExampleModel } from './helpers/model';
+
+// The handler reads NOISE_CLASSIFIER_MODEL when its module loads, as in a Lambda container.
+let modelPath: string;
+let handler: typeof import('../src/lambda/handler').handler;
+let modelLoadCount: typeof import('../src/lambda/handler').modelLoadCount;
+beforeAll(async () => {
+  modelPath = await useExampleModel();
+  ({ handler, modelLoadCount } = await import('../src/lambda/handler'));
+});
 
 const event = (name: string) => JSON.parse(readFileSync(new URL(`./events/${name}.json`, import.meta.url), 'utf8'));
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -17,7 +26,7 @@ describe('Lambda handler invoked with real event JSON', () => {
   });
 
   it('gives what NoiseClassifierService says for the same clip, in every event shape', async () => {
-    const service = await NoiseClassifierService.create({ runtime: nodeRuntime });
+    const service = await NoiseClassifierService.create({ runtime: nodeRuntime, modelPath });
     const expected = await service.classify(fixture('dog-bark.ogg'));
     for (const name of ['direct-ogg', 'api-gateway-proxy', 'api-gateway-proxy-base64-body']) {
       const res = await handler(event(name), {});
