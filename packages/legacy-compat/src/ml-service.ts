@@ -2,6 +2,7 @@ import { NoiseClassifierError, describeValue, type InferenceDevice } from '@nois
 import { NoiseClassifierService } from '@noise-classifier/pipelines';
 import { warnDeprecated, type DeprecationOptions } from './deprecation';
 import { getLegacyRuntime, withRuntimeHint, type LegacyRuntime } from './default-runtime';
+import { looksLikeAudioFile } from './audio-file-sniff';
 import { withOldTerms } from './old-terms';
 
 /** Environment variable the seed's settings used for the model file. */
@@ -182,18 +183,6 @@ function decodeBase64(value: unknown, field: string): Uint8Array {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
-}
-
-/**
- * True when the bytes start like an audio file (RIFF/RF64 WAV, OGG, FLAC, ID3/MPEG, or a container that the decoder
- * recognises to reject by name): those go to the decoder, whose errors are the ones to report. Anything else is raw PCM.
- */
-function looksLikeAudioFile(bytes: Uint8Array): boolean {
-  if (bytes.length < 4) return false;
-  const magic = String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]);
-  if (['RIFF', 'RIFX', 'RF64', 'OggS', 'fLaC', 'FORM', 'caff', '#!AM'].includes(magic) || magic.startsWith('ID3')) return true;
-  if (bytes.length >= 8 && String.fromCharCode(bytes[4], bytes[5], bytes[6], bytes[7]) === 'ftyp') return true;
-  return bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0;
 }
 
 /** Headerless mono float32 little-endian PCM (numpy's `float32.tobytes()` on every common machine). */

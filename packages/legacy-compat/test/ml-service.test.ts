@@ -135,3 +135,30 @@ describe('MLService', () => {
     }
   });
 });
+
+describe('MLService: files vs raw PCM', () => {
+  let service: NoiseClassifierService;
+  let ml: MLService;
+  beforeAll(async () => {
+    const modelPath = join(await migrationWorkdir(), 'model.onnx');
+    service = await NoiseClassifierService.create({ modelPath, runtime: nodeRuntime });
+    ml = new MLService({ modelPath, runtime: nodeRuntime, silenceDeprecation: true });
+  });
+  afterAll(() => Promise.all([service.dispose(), ml.dispose()]));
+
+  it('a bare MP3 stream with a sample_rate is decoded as MP3', async () => {
+    const { readFileSync } = await import('node:fs');
+    const mp3 = new Uint8Array(readFileSync(new URL('./fixtures/us8k-drilling-1s.mp3', import.meta.url)));
+    const result = await ml.classify_noise(base64(mp3), 48_000);
+    expect(result.all_predictions).toEqual((await service.classify(mp3)).probabilities);
+  });
+
+  it('raw PCM whose first sample looks like an MPEG header is classified as PCM', async () => {
+    const samples = alarmClip().subarray(0, 48_000).slice();
+    const bytes = float32Bytes(samples);
+    bytes.set([0xff, 0xfb, 0x90, 0x3c], 0);
+    const asSamples = new Float32Array(bytes.buffer.slice(0));
+    const result = await ml.classify_noise(base64(bytes), CLIP_SAMPLE_RATE);
+    expect(result.all_predictions).toEqual((await service.classify(asSamples, CLIP_SAMPLE_RATE)).probabilities);
+  });
+});
