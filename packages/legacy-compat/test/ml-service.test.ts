@@ -162,3 +162,29 @@ describe('MLService: files vs raw PCM', () => {
     expect(result.all_predictions).toEqual((await service.classify(asSamples, CLIP_SAMPLE_RATE)).probabilities);
   });
 });
+
+describe('MLService without Node’s Buffer (browsers)', () => {
+  it('decodes base64 with atob to the same bytes and result', async () => {
+    const modelPath = join(await migrationWorkdir(), 'model.onnx');
+    const ml = new MLService({ modelPath, runtime: nodeRuntime, silenceDeprecation: true });
+    const wav = await fixtureBytes('clip.wav');
+    const withBuffer = await ml.classify_noise(base64(wav));
+    const realBuffer = globalThis.Buffer;
+    let pending: Promise<unknown>;
+    try {
+      // Base64 is decoded synchronously when the call starts; Buffer is back before anything else runs.
+      Object.defineProperty(globalThis, 'Buffer', { value: undefined, configurable: true, writable: true });
+      pending = ml.classify_noise(base64WithoutBuffer(wav));
+    } finally {
+      Object.defineProperty(globalThis, 'Buffer', { value: realBuffer, configurable: true, writable: true });
+    }
+    expect(await pending).toEqual(withBuffer);
+    await ml.dispose();
+  });
+});
+
+function base64WithoutBuffer(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
