@@ -324,7 +324,7 @@ export class NoiseClassifierService {
     // Model windows: every segment cut into windows of `width` frames (half-window hop inside a segment).
     let batch: ModelInputBatch;
     const segments: PreparedClip['segments'] = [];
-    if (segFrames === width) {
+    if (segFrames === width && hopFrames <= width) {
       batch = this.frontEnd.windows(spec, hopFrames);
       batch.startFrames.forEach((s, w) => segments.push({ start: s, end: Math.min(spec.frames, s + width), windows: [w] }));
     } else {
@@ -333,7 +333,7 @@ export class NoiseClassifierService {
       for (const s of segStarts) {
         const len = Math.min(segFrames, spec.frames - s);
         const sub = { data: sliceFrames(spec.data, spec.bins, spec.frames, s, len), bins: spec.bins, frames: len };
-        const w = this.frontEnd.windows(sub, Math.max(1, width >> 1));
+        const w = this.frontEnd.windows(sub, Math.max(1, Math.min(width >> 1, hopFrames)));
         segments.push({ start: s, end: s + len, windows: Array.from({ length: w.count }, (_, i) => count + i) });
         count += w.count;
         parts.push(w);
