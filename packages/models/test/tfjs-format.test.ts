@@ -97,6 +97,10 @@ describe('pretrained weights from a local checkpoint', () => {
     expect(kernel(resized, 'conv3')).toEqual(kernel(source, 'conv3'));
     expect(resized.getLayer('logits').getWeights()[0]!.shape).toEqual([128, 2]);
 
+    const inMemory = await buildModel({ ...sourceConfig, pretrained: true, pretrainedWeightsPath: 'ckpt' }, FEATURES, { tf, seed: 3, pretrainedWeights: files });
+    expect(kernel(inMemory, 'conv1')).toEqual(kernel(source, 'conv1'));
+    inMemory.dispose();
+
     const wrongArch = await buildModel({ architecture: 'efficientnet_b0', labels: ['x', 'y'], pretrained: true, pretrainedWeightsPath: 'ckpt' }, FEATURES, { tf, loadWeights }).catch((e: unknown) => e);
     expect(isNoiseClassifierError(wrongArch, 'E_MODEL_MISMATCH')).toBe(true);
 

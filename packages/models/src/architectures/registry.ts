@@ -13,6 +13,7 @@ import { buildCnnSmall } from './cnn-small';
 import { EFFICIENTNET_SCALING, efficientNetBuilder } from './efficientnet';
 import { applyPretrainedWeights, type PretrainedWeightsLoader } from './pretrained';
 import type { ArchitectureBuilder } from './types';
+import type { TfjsModelFiles } from '../tfjs-format/tfjs-model-files';
 
 const builders = new Map<string, ArchitectureBuilder>([
   ['efficientnet_b0', efficientNetBuilder(EFFICIENTNET_SCALING.b0)],
@@ -58,6 +59,8 @@ export interface BuildModelOptions {
    * runtime-node provides a file-system loader). Returns the checkpoint's tfjs-format files.
    */
   readonly loadWeights?: PretrainedWeightsLoader;
+  /** The checkpoint's files already in memory (e.g. fetched in a browser); used instead of `loadWeights`. */
+  readonly pretrainedWeights?: TfjsModelFiles;
 }
 
 /**
@@ -80,11 +83,13 @@ export async function buildModel(
       received: JSON.stringify(modelConfig.architecture),
     });
   }
-  if (modelConfig.pretrained && options.loadWeights === undefined) {
+  const preloaded = options.pretrainedWeights;
+  const loadWeights: PretrainedWeightsLoader | undefined = preloaded !== undefined ? async () => preloaded : options.loadWeights;
+  if (modelConfig.pretrained && loadWeights === undefined) {
     throw new NoiseClassifierError(
       'E_CONFIG',
-      `pretrained: true needs a weights loader to read ${modelConfig.pretrainedWeightsPath ?? 'the checkpoint'}: ImageNet weights are never downloaded. Pass options.loadWeights (runtime-node provides one for local files) or set pretrained: false`,
-      { field: 'loadWeights', expected: 'a function (path) => Promise<TfjsModelFiles>', received: 'undefined' },
+      `pretrained: true needs a weights loader to read ${modelConfig.pretrainedWeightsPath ?? 'the checkpoint'}: ImageNet weights are never downloaded. Pass options.loadWeights (runtime-node provides one for local files) or options.pretrainedWeights, or set pretrained: false`,
+      { field: 'loadWeights', expected: 'a function (path) => Promise<TfjsModelFiles> or pretrainedWeights files', received: 'undefined' },
     );
   }
   const tf = options.tf ?? (await loadTf());
@@ -97,7 +102,7 @@ export async function buildModel(
   });
   if (modelConfig.pretrained) {
     try {
-      await applyPretrainedWeights(tf, model, modelConfig.pretrainedWeightsPath!, options.loadWeights!);
+      await applyPretrainedWeights(tf, model, modelConfig.pretrainedWeightsPath!, loadWeights!);
     } catch (error) {
       model.dispose();
       throw error;
