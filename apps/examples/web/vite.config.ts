@@ -22,7 +22,8 @@ export function defaultModelFile(): string {
 
 /** onnxruntime-web's wasm binaries and their loaders, served from ./ort/ (`wasmPaths`). */
 function ortFiles(): string[] {
-  const dist = path.join(path.dirname(require.resolve('onnxruntime-web/package.json')), 'dist');
+  // The package exports no package.json; its Node entry lives in dist/ next to the wasm files.
+  const dist = path.dirname(require.resolve('onnxruntime-web'));
   return ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'].map((f) =>
     path.join(dist, f),
   );
