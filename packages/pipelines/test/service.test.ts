@@ -67,6 +67,9 @@ describe('NoiseClassifierService.classify', () => {
     const seg = await service.classify(clip.samples, 48_000, { windowSeconds: 3, hopSeconds: 1 });
     expect(seg.windows!.length).toBe(4);
     expect(seg.windows![0].endSeconds - seg.windows![0].startSeconds).toBeCloseTo(3, 1);
+    // A hop longer than a window: sparse windows at 0, 2, 4 s and the one aligned to the end.
+    const sparse = await service.classify(clip.samples, 48_000, { hopSeconds: 2 });
+    expect(sparse.windows!.map((x) => Math.round(x.startSeconds))).toEqual([0, 2, 4, 5]);
   });
 
   it('classifyBatch equals classify item by item, across model-call boundaries', async () => {
