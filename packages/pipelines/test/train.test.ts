@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from '../src/training/adamw';
-import { CHECKPOINT_FILE, createMemoryCheckpointStore, decodeCheckpoint, encodeCheckpoint } from '../src/training/checkpoint';
+import { CHECKPOINT_FILE, createMemoryCheckpointStore, decodeCheckpoint, encodeCheckpoint, type TrainingCheckpoint } from '../src/training/checkpoint';
 import { resolveClassWeights } from '../src/training/class-weights';
 import { fineTune } from '../src/training/fine-tune';
 import { Trainer, readWeights, type TrainingProgress } from '../src/training/trainer';
@@ -217,13 +217,13 @@ describe('Trainer', () => {
   });
 
   it('checkpoints round-trip and a corrupt file is a clear error', () => {
-    const ckpt = {
+    const ckpt: TrainingCheckpoint = {
       format: 'noise-classifier-checkpoint', version: 1, epoch: 3,
       history: { trainLoss: [1, 0.5, 0.25], trainAcc: [0.1, 0.2, 0.3], valLoss: [1, 1, 1], valAcc: [0, 0, 0] },
       rng: { seed: 1, nextEpoch: 3 }, bestValLoss: 1, bestEpoch: 1, epochsWithoutImprovement: 2, labels: ['a', 'b'],
       weights: [{ name: 'w', shape: [3], data: Float32Array.from([1, 2, 3]) }], bestWeights: [],
       optimizer: { step: 5, moments: { w: { m: Float32Array.from([0.5, 0, 0]), v: Float32Array.from([0, 0, 0.25]) } } },
-    } as const;
+    };
     const back = decodeCheckpoint(encodeCheckpoint(ckpt));
     expect([...back.weights[0]!.data]).toEqual([1, 2, 3]);
     expect([...back.optimizer.moments.w!.v]).toEqual([0, 0, 0.25]);
