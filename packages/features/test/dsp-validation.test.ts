@@ -89,6 +89,25 @@ describe('front-end input validation', () => {
     expectError(() => disposable.extractMelSpectrogram(new Float32Array(4800)), 'E_DISPOSED', /disposed/);
   });
 
+  it('PFFFT can be loaded through a caller-supplied import (the browser-bundle path)', async () => {
+    const seen: boolean[] = [];
+    const factory = await loadPffft({
+      importModule: (simd) => {
+        seen.push(simd);
+        return simd ? import('@echogarden/pffft-wasm/simd') : import('@echogarden/pffft-wasm');
+      },
+    });
+    expect(seen).toEqual([true]);
+    expect(factory.name).toBe('pffft-simd');
+    await expect(loadPffft({ importModule: async () => ({ default: 42 }) })).rejects.toMatchObject({
+      code: 'E_RUNTIME_MISSING',
+      message: expect.stringMatching(/no default export factory/),
+    });
+    // 'auto' falls back to fft.js when PFFFT cannot be imported (what a browser bundle without the opt-in gets).
+    const extractor = await TorchAudioFeatureExtractor.create({}, { pffft: { importModule: () => Promise.reject(new Error('no bare specifiers here')) } });
+    expect(extractor.fftBackend).toBe('fftjs');
+  });
+
   it('a PFFFT load failure is an E_RUNTIME_MISSING error listing why each build failed', async () => {
     await expect(loadPffft({ wasmBinary: new Uint8Array([0, 1, 2, 3]) })).rejects.toMatchObject({
       code: 'E_RUNTIME_MISSING',

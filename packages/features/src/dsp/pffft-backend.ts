@@ -14,8 +14,18 @@ interface PffftModule {
 
 type PffftModuleFactory = (options?: Record<string, unknown>) => Promise<PffftModule>;
 
-/** Options handed to the Emscripten loader (only needed where the bundler cannot serve `pffft.wasm`). */
+/** A module whose default export is the PFFFT Emscripten factory (`@echogarden/pffft-wasm[/simd]`). */
+export type PffftModuleImport = (simd: boolean) => Promise<{ default: unknown }>;
+
+/** How to load PFFFT. Defaults suit Node; browser bundles opt in with `importModule` (see the README). */
 export interface PffftLoadOptions {
+  /**
+   * Imports the Emscripten loader. Default: a dynamic import of `@echogarden/pffft-wasm/simd` (or the scalar
+   * build) through a computed specifier, which bundlers leave alone — its loader contains a Node-only
+   * `import("module")` that browser bundlers reject. Browser apps that want the WASM FFT pass
+   * `(simd) => simd ? import('@echogarden/pffft-wasm/simd') : import('@echogarden/pffft-wasm')`.
+   */
+  importModule?: PffftModuleImport;
   /** The bytes of `pffft.wasm` (from `@echogarden/pffft-wasm/dist/simd/` or `/non-simd/`), to skip fetching it. */
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** Maps `pffft.wasm` to the URL it is served from. */
@@ -184,16 +194,24 @@ function factoryFor(module: PffftModule, name: string): FftBackendFactory {
 
 const loaded = new Map<string, Promise<FftBackendFactory>>();
 
+const PFFFT_PACKAGE = '@echogarden/pffft-wasm';
+
+/** Node (and any runtime resolving bare specifiers) imports the package directly; bundlers skip this import. */
+const defaultImport: PffftModuleImport = (simd) => {
+  const specifier = simd ? `${PFFFT_PACKAGE}/simd` : PFFFT_PACKAGE;
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<{ default: unknown }>;
+};
+
 async function loadBuild(simd: boolean, options: PffftLoadOptions): Promise<FftBackendFactory> {
   // The loader picks its own way to read pffft.wasm (fetch in browsers, fs in Node); nothing
-  // platform-specific is imported here. Each build is compiled once per process (unless bytes are given).
+  // platform-specific is imported here. Each build is compiled once per process (unless options are given).
   const key = simd ? 'simd' : 'scalar';
-  const cached = options.wasmBinary === undefined && options.locateFile === undefined ? loaded.get(key) : undefined;
+  const shared = options.wasmBinary === undefined && options.locateFile === undefined && options.importModule === undefined;
+  const cached = shared ? loaded.get(key) : undefined;
   if (cached) return cached;
   const promise = (async () => {
-    const imported = (simd
-      ? await import('@echogarden/pffft-wasm/simd')
-      : await import('@echogarden/pffft-wasm')) as { default: PffftModuleFactory };
+    const imported = (await (options.importModule ?? defaultImport)(simd)) as { default: PffftModuleFactory };
+    if (typeof imported?.default !== 'function') throw new Error('the imported module has no default export factory');
     // Failures surface as our E_RUNTIME_MISSING error; keep Emscripten from also printing them.
     const moduleOptions: Record<string, unknown> = { printErr: () => undefined };
     if (options.wasmBinary !== undefined) moduleOptions.wasmBinary = options.wasmBinary;
@@ -201,7 +219,7 @@ async function loadBuild(simd: boolean, options: PffftLoadOptions): Promise<FftB
     const module = await imported.default(moduleOptions);
     return factoryFor(module, simd ? 'pffft-simd' : 'pffft-scalar');
   })();
-  if (options.wasmBinary === undefined && options.locateFile === undefined) {
+  if (shared) {
     loaded.set(key, promise);
     promise.catch(() => loaded.delete(key));
   }

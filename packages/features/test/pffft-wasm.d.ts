@@ -1,4 +1,4 @@
-// @echogarden/pffft-wasm ships no types; its default export is an Emscripten module factory.
+// @echogarden/pffft-wasm ships no types; the tests import it directly to exercise `importModule`.
 declare module '@echogarden/pffft-wasm' {
   const factory: (options?: Record<string, unknown>) => Promise<unknown>;
   export default factory;
