@@ -7,7 +7,8 @@ Untrained networks get their batch-norm statistics calibrated on random input fi
 `--untrained` export: with initial statistics the activations of a deep EfficientNet decay to denormal floats and
 the timings would measure denormal arithmetic.
 
-Prints one JSON object on stdout: {"torch": "...", "results": [...], "onnx": {"b0": path, ...}}.
+Besides wall time it records process CPU time per run (all threads), which is far less sensitive to other jobs
+on a shared machine. Prints one JSON object on stdout: {"torch": "...", "results": [...], "onnx": {"b0": path, ...}}.
 """
 import argparse
 import json
@@ -71,17 +72,19 @@ def main():
             torch.set_num_threads(threads)
             for batch in map(int, args.batches.split(',')):
                 x = torch.randn(batch, args.channels, args.size, args.size)
-                times = []
+                times, cpu = [], []
                 with torch.inference_mode():
                     for _ in range(args.warmup):
                         model(x)
                     for _ in range(args.runs):
-                        t0 = time.perf_counter()
+                        c0, t0 = time.process_time(), time.perf_counter()
                         model(x)
                         times.append((time.perf_counter() - t0) * 1000)
+                        cpu.append((time.process_time() - c0) * 1000)
                 results.append({
                     'runtime': 'pytorch', 'arch': arch, 'threads': threads, 'batch': batch, 'runs': args.runs,
                     'medianMs': statistics.median(times), 'p90Ms': percentile(times, 0.9), 'params': params,
+                    'cpuMedianMs': statistics.median(cpu),
                 })
                 print(f'pytorch {arch} threads={threads} batch={batch}: median {results[-1]["medianMs"]:.2f} ms', file=sys.stderr)
     json.dump({'torch': torch.__version__, 'torchvision': torchvision.__version__, 'results': results, 'onnx': exported}, sys.stdout)
