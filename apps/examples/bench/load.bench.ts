@@ -78,6 +78,8 @@ async function main() {
     const rssBefore = rssMb();
     let rssMax = rssBefore;
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb())), 200);
+    // RSS after each tenth of the requests: flat after warm-up means no leak.
+    const timeline: number[] = [];
     let i = 0;
     const result = await autocannon({
       url: `${url}/api/audio/classify`,
@@ -86,7 +88,14 @@ async function main() {
       amount,
       timeout: 60,
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+      requests: [
+        {
+          setupRequest: (req: Record<string, unknown>) => {
+            if (i > 0 && i % Math.ceil(amount / 10) === 0) timeline.push(Math.round(rssMb()));
+            return { ...req, body: bodies[i++ % bodies.length] };
+          },
+        },
+      ],
     });
     clearInterval(sampler);
     const row = {
@@ -100,6 +109,7 @@ async function main() {
       errors: result.errors + result.timeouts + result.non2xx,
       'rss MB before/max/after': `${Math.round(rssBefore)}/${Math.round(rssMax)}/${Math.round(rssMb())}`,
     };
+    console.log(`  RSS MB at each tenth of the ${amount} requests: ${timeline.join(' ')}`);
     rows.push(row);
     console.log(JSON.stringify(row));
   }

@@ -1,0 +1,103 @@
+/**
+ * Browser latency of the demo's runtime (onnxruntime-web, WebAssembly) in headless Debian Chromium, next to
+ * onnxruntime-node on the same model in the same run:
+ *   - per-model forward pass of one 128×128 window (batch 1), 1 thread and N threads (cross-origin isolated page);
+ *   - cold start: navigation → first classification result of a real clip (fresh profile each time).
+ *
+ *   npx tsx --conditions=@noise-classifier/source bench/browser.bench.ts <dir with *.onnx> [model.onnx ...]
+ *   (make models with bench/make-models.ts)
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NoiseClassifierService } from '@noise-classifier/pipelines';
+import { nodeRuntime } from '@noise-classifier/runtime-node';
+import { buildDemo, launchChromium, type DemoState } from '../test/helpers/browser';
+import { useExampleModel } from '../test/helpers/model';
+import { startStaticServer } from '../web/serve-static';
+
+const [modelDir, ...models] = process.argv.slice(2);
+if (!modelDir || models.length === 0) {
+  console.error('usage: browser.bench.ts <model-dir> <model.onnx>...');
+  process.exit(2);
+}
+const RUNS = Number(process.env.RUNS ?? 30);
+const clip = fileURLToPath(new URL('../test/fixtures/dog-bark.ogg', import.meta.url));
+
+type Bench = (url: string, runs: number, batch: number) => Promise<{ medianMs: number; p90Ms: number }>;
+
+async function nodeLatency(file: string): Promise<number> {
+  const service = await NoiseClassifierService.create({ runtime: nodeRuntime, model: new Uint8Array(await readFile(file)) });
+  const fc = service.featureConfig;
+  const windows = service.featurize(new Float32Array(fc.sampleRate).map((_, i) => Math.sin(i / 7) * 0.1));
+  const one = { ...windows, count: 1, data: windows.data.subarray(0, windows.data.length / windows.count), startFrames: [0], validFrames: [fc.spectrogramWidth] };
+  for (let i = 0; i < 3; i++) await service.predictWindows(one);
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await service.predictWindows(one);
+    times.push(performance.now() - t);
+  }
+  await service.dispose();
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+async function main() {
+  await useExampleModel();
+  const dist = await buildDemo();
+  const server = await startStaticServer({ dirs: [dist, path.resolve(modelDir)] });
+  const rows: Record<string, unknown>[] = [];
+  try {
+    // Cold start, three fresh browsers.
+    const cold: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.context.newPage();
+        await page.goto(server.url);
+        await page.waitForSelector('#status[data-state="ready"]', { timeout: 120_000 });
+        await page.setInputFiles('#file', clip);
+        await page.waitForFunction(() => (window as unknown as { __demo: DemoState }).__demo.coldStartMs !== undefined, undefined, { timeout: 120_000 });
+        cold.push((await page.evaluate(() => (window as unknown as { __demo: DemoState }).__demo.coldStartMs))!);
+      } finally {
+        await browser.close();
+      }
+    }
+    cold.sort((a, b) => a - b);
+    console.log(`cold start (navigation → first result, default model): median ${cold[1].toFixed(0)} ms (${cold.map((c) => c.toFixed(0)).join(', ')})`);
+
+    const browser = await launchChromium();
+    try {
+      for (const threads of [1, 2]) {
+        const page = await browser.context.newPage();
+        await page.goto(`${server.url}?threads=${threads}`);
+        await page.waitForSelector('#status[data-state="ready"]', { timeout: 120_000 });
+        const info = await page.evaluate(() => ({ isolated: globalThis.crossOriginIsolated, webgpu: 'gpu' in navigator && !!(navigator as { gpu?: unknown }).gpu }));
+        for (const model of models) {
+          const r = await page.evaluate(
+            ([url, runs]) => ((window as unknown as { __demo: { benchmark: Bench } }).__demo.benchmark)(url as string, runs as number, 1),
+            [`./${model}`, RUNS] as const,
+          );
+          const row = { model, threads, 'browser wasm median ms': +r.medianMs.toFixed(1), 'p90 ms': +r.p90Ms.toFixed(1), isolated: info.isolated, webgpu: info.webgpu };
+          rows.push(row);
+          console.log(JSON.stringify(row));
+        }
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+    for (const model of models) {
+      const ms = await nodeLatency(path.join(modelDir, model));
+      console.log(JSON.stringify({ model, 'onnxruntime-node median ms (batch 1)': +ms.toFixed(1) }));
+    }
+  } finally {
+    await server.close();
+  }
+  console.table(rows);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
