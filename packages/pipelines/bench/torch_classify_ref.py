@@ -6,7 +6,7 @@ AmplitudeToDB(top_db=80) -> pad to 128 frames -> torchvision efficientnet_b3(num
 repeated to 3 channels, as ImageNet-style backbones take) -> softmax -> top-5. Batch-norm statistics are
 calibrated on random input first (untrained weights otherwise decay to denormals and time the wrong thing).
 Prints one JSON object: {"torch": version, "threads": n, "median_ms": .., "p90_ms": .., "runs": n};
-with --serve it instead answers each stdin line "N" with the times of N calls, so the TypeScript bench can
+with --serve it instead answers each stdin line "N" with [wall ms, process CPU ms] of N calls, so the TypeScript bench can
 interleave blocks of its own runs with PyTorch's on a loaded machine.
 """
 import argparse
@@ -60,8 +60,9 @@ def main():
             block = []
             for _ in range(int(line)):
                 t = time.perf_counter()
+                c = time.process_time()
                 classify()
-                block.append((time.perf_counter() - t) * 1000)
+                block.append([(time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000])
             print(json.dumps(block), flush=True)
         return
     times = []
