@@ -108,5 +108,6 @@ describe('EmergencyNoiseDetector (signal processing only)', () => {
     expect(() => new EmergencyNoiseDetector({ sampleRate: 100 })).toThrow(/sampleRate/);
     expect(() => new EmergencyNoiseDetector({ sampleRate: SR, confirmN: 4, confirmM: 3 })).toThrow(/confirmN/);
     await expect(new EmergencyNoiseDetector({ sampleRate: SR }).push([0, NaN])).rejects.toThrow(/chunk\[1\]/);
+    await expect(new EmergencyNoiseDetector({ sampleRate: SR }).push(null as never)).rejects.toMatchObject({ code: 'E_BAD_AUDIO' });
   });
 });

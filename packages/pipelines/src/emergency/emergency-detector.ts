@@ -1,4 +1,4 @@
-import { NoiseClassifierError, checkInteger, checkNumber } from '@noise-classifier/config';
+import { NoiseClassifierError, checkInteger, checkNumber, describeValue } from '@noise-classifier/config';
 import { ISO_8201_T3, t3CycleSeconds } from '../synthetic/alarm-pattern';
 import { T3Matcher, type T3Match, type T3MatcherOptions } from './t3-matcher';
 import { ToneTracker, type ToneTrackerOptions } from './tone-tracker';
@@ -120,6 +120,13 @@ export class EmergencyNoiseDetector {
 
   /** Feeds a chunk at `sampleRate`; resolves to the onset/offset events it caused. */
   async push(chunk: Float32Array | readonly number[]): Promise<EmergencyEvent[]> {
+    if (!(chunk instanceof Float32Array) && !Array.isArray(chunk)) {
+      throw new NoiseClassifierError('E_BAD_AUDIO', 'Audio chunks must be samples', {
+        field: 'chunk',
+        expected: 'a Float32Array or number[] at the detector sample rate',
+        received: describeValue(chunk),
+      });
+    }
     const samples = chunk instanceof Float32Array ? chunk : Float32Array.from(chunk);
     for (let i = 0; i < samples.length; i++) {
       if (!Number.isFinite(samples[i])) {
