@@ -64,7 +64,8 @@ export async function runClassify(paths: readonly string[], options: ClassifyCom
           topK: options.topK,
           ...(options.window === undefined ? {} : { windowSeconds: options.window }),
           ...(options.hop === undefined ? {} : { hopSeconds: options.hop }),
-          ...(options.window !== undefined || options.hop !== undefined ? { returnWindows: true } : {}),
+          // The timeline only when asked for (--window / --hop): a table row per file otherwise.
+          returnWindows: options.window !== undefined || options.hop !== undefined,
         });
         results.push({ file, result });
       } catch (error) {
