@@ -35,7 +35,7 @@ describe('NoiseDataset', () => {
   it('decodes lazily and caches log-mel spectrograms by content + config (second run does not decode)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nc-cache-'));
     const first = await NoiseDataset.fromManifest(join(CLIPS, 'manifest.csv'), { files: nodeDatasetFiles, cache: createDirectoryCacheStore(dir) });
-    expect(first.stats).toEqual({ decoded: 0, cacheHits: 0 });
+    expect(first.stats).toEqual({ decoded: 0, cacheHits: 0, truncated: 0 });
     const item = await first.getItem(0);
     expect(item.labelName).toBe('dog_barking');
     expect(item.spectrogram.bins).toBe(128);
@@ -44,12 +44,12 @@ describe('NoiseDataset', () => {
     expect(item.features.count).toBeGreaterThan(5);
     expect(item.features.height * item.features.width).toBe(128 * 128);
     const again = await first.getItem(0); // second epoch
-    expect(first.stats).toEqual({ decoded: 1, cacheHits: 1 });
+    expect(first.stats).toEqual({ decoded: 1, cacheHits: 1, truncated: 0 });
     expect(again.spectrogram.data).toEqual(item.spectrogram.data);
     // A new dataset object (a second run) reads the cache from disk.
     const second = await NoiseDataset.fromManifest(join(CLIPS, 'manifest.csv'), { files: nodeDatasetFiles, cache: createDirectoryCacheStore(dir) });
     await second.getSpectrogram(0);
-    expect(second.stats).toEqual({ decoded: 0, cacheHits: 1 });
+    expect(second.stats).toEqual({ decoded: 0, cacheHits: 1, truncated: 0 });
     expect(readdirSync(dir)).toHaveLength(1);
     // Another feature config is another key.
     const other = await NoiseDataset.fromManifest(join(CLIPS, 'manifest.csv'), {
@@ -76,6 +76,11 @@ describe('NoiseDataset', () => {
     expect(byIndex.labelName(2)).toBe('brown_noise'); // index 2 of the taxonomy
     const custom = new NoiseDataset(clips, [0, 0, 1, 1], { labels: ['a', 'b'] });
     expect(custom.labelName(3)).toBe('b');
+    // maxDurationSeconds cuts long clips and counts it.
+    const short = new NoiseDataset(clips.slice(0, 1), [0], { labels: ['a'], maxDurationSeconds: 2 });
+    const spec = await short.getSpectrogram(0);
+    expect(spec.frames).toBe(1 + Math.floor((2 * 48_000) / 512));
+    expect(short.stats.truncated).toBe(1);
   });
 
   it('splits stratified and repeatably', () => {

@@ -46,7 +46,7 @@ export interface NoiseDatasetOptions {
   files?: DatasetFileAccess;
   /** Keeps log-mel spectrograms keyed by content hash + feature config; omit for no cache. */
   cache?: FeatureCacheStore;
-  /** Longer clips are cut to this many seconds (reported, never silent: see `truncatedCount`). */
+  /** Longer clips are cut to this many seconds (counted in `stats.truncated`, never silently). */
   maxDurationSeconds?: number | null;
   /** Hop between evaluation windows, in frames (default half a window). */
   hopFrames?: number;
@@ -82,7 +82,7 @@ interface Shared {
   configHash?: Promise<string>;
   /** Content key per source, so later epochs skip even reading the file when the cache holds it. */
   readonly keys: Map<DatasetSource, string>;
-  stats: { decoded: number; cacheHits: number };
+  stats: { decoded: number; cacheHits: number; truncated: number };
 }
 
 /**
@@ -138,7 +138,7 @@ export class NoiseDataset {
       maxDurationSeconds: options.maxDurationSeconds ?? null,
       hopFrames: options.hopFrames ?? Math.max(1, Math.floor(config.spectrogramWidth / 2)),
       keys: new Map(),
-      stats: { decoded: 0, cacheHits: 0 },
+      stats: { decoded: 0, cacheHits: 0, truncated: 0 },
     };
     this.prng = createPrng(options.seed ?? 0);
   }
@@ -207,8 +207,8 @@ export class NoiseDataset {
     return this.shared.config;
   }
 
-  /** How many clips were decoded and how many came from the cache (for logs and tests). */
-  get stats(): { decoded: number; cacheHits: number } {
+  /** How many clips were decoded, came from the cache, or were cut to maxDurationSeconds (for logs and tests). */
+  get stats(): { decoded: number; cacheHits: number; truncated: number } {
     return { ...this.shared.stats };
   }
 
@@ -397,6 +397,7 @@ export class NoiseDataset {
     const limit = this.shared.maxDurationSeconds;
     if (limit !== null && audio.length > limit * this.shared.config.sampleRate) {
       audio = audio.subarray(0, Math.round(limit * this.shared.config.sampleRate));
+      this.shared.stats.truncated += 1;
     }
     this.shared.stats.decoded += 1;
     return frontEnd.logMel(audio);
