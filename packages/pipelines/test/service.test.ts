@@ -136,6 +136,12 @@ describe('NoiseClassifierService from a tfjs model', () => {
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
     const loaded = await loadTfjsModel({ modelJson: readFileSync(join(dir, 'model.json'), 'utf8'), weightsBin: new Uint8Array(readFileSync(join(dir, 'weights.bin'))) });
     expect(loaded.metadata.labels).toEqual(['dog_barking', 'silence']);
+    // The checkpoint files themselves make a service (as after `noise-classifier train`).
+    const fromFiles = await NoiseClassifierService.create({
+      tfjsFiles: { modelJson: readFileSync(join(dir, 'model.json'), 'utf8'), weightsBin: new Uint8Array(readFileSync(join(dir, 'weights.bin'))) },
+      runtime: nodeRuntime,
+    });
+    expect(fromFiles.labels).toEqual(['dog_barking', 'silence']);
     // The ONNX the service runs was produced from the same weights: its export round-trips too.
     await fromTf.export(join(dir, 'm.onnx'));
     const viaOnnx = await NoiseClassifierService.create({ modelPath: join(dir, 'm.onnx'), runtime: nodeRuntime });
@@ -143,7 +149,8 @@ describe('NoiseClassifierService from a tfjs model', () => {
     const a = await fromTf.classify(audio, 48_000);
     const b = await viaOnnx.classify(audio, 48_000);
     expect(b.probabilities.silence).toBeCloseTo(a.probabilities.silence, 6);
-    await Promise.all([fromTf.dispose(), viaOnnx.dispose()]);
+    expect((await fromFiles.classify(audio, 48_000)).probabilities.silence).toBeCloseTo(a.probabilities.silence, 5);
+    await Promise.all([fromTf.dispose(), viaOnnx.dispose(), fromFiles.dispose()]);
     model.dispose();
     loaded.model.dispose();
   }, 120_000);

@@ -10,12 +10,14 @@ import {
 import type { AudioInput, ModelInputBatch } from '@noise-classifier/features';
 import {
   exportOnnx,
+  loadTfjsModel,
   readOnnxModelInfo,
   resolveBackend,
   saveTfjsModel,
   type InferenceBackend,
   type InferenceSession,
   type ModelMetadata,
+  type TfjsModelFiles,
 } from '@noise-classifier/models';
 import { defaultModelLocation, DEFAULT_MODEL_FILE } from '../default-model';
 import { joinLocation } from '../data/paths';
@@ -41,6 +43,8 @@ export interface ServiceCreateOptions {
   tfjsModel?: unknown;
   /** Metadata of `tfjsModel`. */
   metadata?: ModelMetadata;
+  /** A tfjs-format checkpoint (model.json + weights.bin, e.g. `train`'s output): loaded, then as `tfjsModel`. */
+  tfjsFiles?: TfjsModelFiles;
 }
 
 export interface ClassifyOptions {
@@ -80,6 +84,8 @@ export class NoiseClassifierService {
   private readonly runtime?: PipelineRuntime;
   private readonly tfjsModel?: unknown;
   private session: InferenceSession | null;
+  /** The tfjs model was loaded here (from tfjsFiles), so dispose() releases it too. */
+  private ownsTfjsModel = false;
   private readonly frontEnd: FrontEnd;
 
   private constructor(init: {
@@ -112,6 +118,18 @@ export class NoiseClassifierService {
         expected: '{ config?, modelPath?, model?, runtime?, backend? }',
         received: describeValue(options),
       });
+    }
+    if (options.tfjsFiles !== undefined) {
+      const { tfjsFiles, ...rest } = options;
+      const loaded = await loadTfjsModel(tfjsFiles);
+      try {
+        const service = await NoiseClassifierService.create({ ...rest, tfjsModel: loaded.model, metadata: loaded.metadata });
+        service.ownsTfjsModel = true;
+        return service;
+      } catch (error) {
+        loaded.model.dispose();
+        throw error;
+      }
     }
     const config = createInferenceConfig(options.config ?? {});
     const runtime = options.runtime;
@@ -292,6 +310,7 @@ export class NoiseClassifierService {
     const session = this.session;
     this.session = null;
     if (session) await session.dispose();
+    if (session && this.ownsTfjsModel) (this.tfjsModel as { dispose(): void }).dispose();
   }
 
   private checkOpen(): void {
