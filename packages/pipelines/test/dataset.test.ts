@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createMemoryCacheStore } from '../src/data/feature-cache';
 import { NoiseDataset } from '../src/data/noise-dataset';
-import { createDirectoryCacheStore, nodeDatasetFiles } from '../src/node/index';
+import { createDirectoryCacheStore, nodeDatasetFiles, nodePipelineRuntime } from '../src/node/index';
 import { generateSyntheticClip } from '../src/synthetic/synthetic-clips';
 
 const CLIPS = fileURLToPath(new URL('./fixtures/clips', import.meta.url));
@@ -60,6 +60,23 @@ describe('NoiseDataset', () => {
     await other.getSpectrogram(0);
     expect(other.stats.decoded).toBe(1);
     expect(readdirSync(dir)).toHaveLength(2);
+  });
+
+  it('treats a corrupt cache entry as a miss and rewrites it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-cache-corrupt-'));
+    const open = () => NoiseDataset.fromManifest(join(CLIPS, 'manifest.csv'), { files: nodeDatasetFiles, cache: createDirectoryCacheStore(dir) });
+    const first = await open();
+    const good = await first.getSpectrogram(3);
+    const [entry] = readdirSync(dir);
+    writeFileSync(join(dir, entry), new Uint8Array([1, 2, 3]));
+    const second = await open();
+    const again = await second.getSpectrogram(3);
+    expect(second.stats).toMatchObject({ decoded: 1, cacheHits: 0 });
+    expect(again.data).toEqual(good.data);
+    const third = await open();
+    await third.getSpectrogram(3);
+    expect(third.stats).toMatchObject({ decoded: 0, cacheHits: 1 });
+    expect(nodePipelineRuntime.defaultModelLocation).toMatch(/pipelines[\\/]models[\\/]default-model\.onnx$/);
   });
 
   it('takes in-memory samples and labels as indices or names; augments with one random window', async () => {
