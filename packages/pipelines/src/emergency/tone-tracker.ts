@@ -15,6 +15,12 @@ export interface ToneTrackerOptions {
   bandHigh?: number;
   /** Frame hop, seconds (default 0.01). */
   hopSeconds?: number;
+  /**
+   * Minimum frame length, s (rounded up to a power-of-two FFT; default 0.02). Longer frames raise a pure tone
+   * further above broadband noise, but on the benchmark 0.04 s lost alarms over crying and sawing (whose harmonics
+   * then resolve into competing peaks) as often as it gained at −10 dB.
+   */
+  frameSeconds?: number;
 }
 
 /**
@@ -43,7 +49,7 @@ export class ToneTracker {
     const bandHigh = Math.min(options.bandHigh ?? 3900, sampleRate / 2 - 1);
     const bandLow = Math.min(options.bandLow ?? 2300, bandHigh - 100);
     let size = 64;
-    while (size < 0.02 * sampleRate) size *= 2;
+    while (size < (options.frameSeconds ?? 0.02) * sampleRate) size *= 2;
     this.frameSize = size;
     this.hop = Math.max(1, Math.round((options.hopSeconds ?? 0.01) * sampleRate));
     this.fft = new FFT(size);
