@@ -13,7 +13,8 @@
  * times weaker than the background. Each trial puts one 12 s alarm (three T3 cycles, random tone 2.9–3.3 kHz,
  * random level) at a seeded random position in a 30 s excerpt; a detection is an onset event within the alarm
  * (onset from 0.5 s before its start to its end). False alarms: onset events over the full backgrounds without any
- * alarm, scaled to one hour. With --model, the detector also uses the model's fire_alarm probability.
+ * alarm, scaled to one hour; and tonal distractors that are not T3 (beepers, a continuous tone, the CO alarm's
+ * temporal-four, mains hum). With --model, the detector also uses the model's fire_alarm probability.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +83,17 @@ async function runDetector(x: Float32Array, service: NoiseClassifierService | nu
   return events;
 }
 
+/** NFPA 720 temporal-four (carbon monoxide): four 0.1 s pulses 0.1 s apart, then 5 s off; 3.1 kHz tone. */
+function temporalFour(seconds: number): Float32Array {
+  const out = new Float32Array(Math.round(seconds * RATE));
+  for (let i = 0; i < out.length; i++) {
+    const t = (i / RATE) % 5.7;
+    const on = t < 0.7 && Math.floor(t / 0.1) % 2 === 0;
+    out[i] = on ? 0.3 * Math.sin((2 * Math.PI * 3100 * i) / RATE) : 0;
+  }
+  return out;
+}
+
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
@@ -108,6 +120,24 @@ async function main(): Promise<void> {
   const perHour = (falseAlarms / totalSeconds) * 3600;
   console.log(`false alarms: ${falseAlarms} in ${(totalSeconds / 60).toFixed(1)} min → ${perHour.toFixed(2)} per hour ${falseBy.length ? `(${falseBy.join(', ')})` : ''}`);
   console.log(`processing speed: ${(totalSeconds / processing).toFixed(0)}× real time`);
+
+  // Tonal distractors that are not T3 (60 s each over a quiet pink-noise floor): a steady 1 Hz beeper
+  // (0.5 s on/off, reversing vehicles), a 2 Hz beeper, a continuous 3.1 kHz tone, the temporal-four CO alarm
+  // pattern (4 × 0.1 s pulses 0.1 s apart, 5 s pause) and mains hum.
+  const distractors: [string, Float32Array][] = [
+    ['1 Hz beeper', generateSyntheticClip('fire_alarm', { sampleRate: RATE, durationSeconds: 60, alarmPhaseSeconds: 0, seed: 1, alarmTiming: { pulseSeconds: 0.5, gapSeconds: 0.5, pauseSeconds: 0.5 } }).samples],
+    ['2 Hz beeper', generateSyntheticClip('fire_alarm', { sampleRate: RATE, durationSeconds: 60, alarmPhaseSeconds: 0, seed: 2, alarmTiming: { pulseSeconds: 0.25, gapSeconds: 0.25, pauseSeconds: 0.25 } }).samples],
+    ['continuous tone', generateSyntheticClip('fire_alarm', { sampleRate: RATE, durationSeconds: 60, alarmPhaseSeconds: 0, seed: 3, alarmTiming: { pulseSeconds: 100, gapSeconds: 0, pauseSeconds: 0 } }).samples],
+    ['T4 (CO alarm)', temporalFour(60)],
+    ['mains hum', generateSyntheticClip('mains_hum', { sampleRate: RATE, durationSeconds: 60, seed: 4 }).samples],
+  ];
+  const floor = generateSyntheticClip('pink_noise', { sampleRate: RATE, durationSeconds: 60, seed: 5, levelDb: -45 }).samples;
+  const distractorRows: { name: string; onsets: number }[] = [];
+  for (const [name, d] of distractors) {
+    const mixed = Float32Array.from(floor, (v, i) => v + (d[i] ?? 0));
+    distractorRows.push({ name, onsets: (await runDetector(mixed, service)).filter((e) => e.type === 'onset').length });
+  }
+  console.log(`distractors (60 s each, onsets raised): ${distractorRows.map((r) => `${r.name}: ${r.onsets}`).join(', ')}`);
 
   const prng = createPrng(2024);
   const rows: { snrDb: number; trials: number; detected: number; rate: number; medianOnsetErrorS: number; medianLatencyS: number }[] = [];
@@ -143,7 +173,7 @@ async function main(): Promise<void> {
   for (const r of rows) {
     console.log(`${String(r.snrDb).padStart(6)} | ${`${r.detected}/${r.trials}`.padStart(8)} | ${(r.rate * 100).toFixed(0).padStart(3)}% | ${r.medianOnsetErrorS.toFixed(2)} s | ${r.medianLatencyS.toFixed(2)} s`);
   }
-  if (args.json) writeFileSync(args.json, JSON.stringify({ rate: RATE, backgroundMinutes: totalSeconds / 60, falseAlarms, falseAlarmsPerHour: perHour, rows }, null, 2));
+  if (args.json) writeFileSync(args.json, JSON.stringify({ rate: RATE, backgroundMinutes: totalSeconds / 60, falseAlarms, falseAlarmsPerHour: perHour, distractors: distractorRows, rows }, null, 2));
   await service?.dispose();
 }
 
