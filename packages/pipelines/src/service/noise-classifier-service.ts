@@ -218,20 +218,46 @@ export class NoiseClassifierService {
     }
     const topK = checkTopK(options.topK ?? this.config.returnTopK);
     const aggregation = options.aggregation ?? this.config.aggregation;
-    const clips: PreparedClip[] = [];
+    const classes = this.labels.length;
+    const results: ClassificationResult[] = new Array(items.length);
+    // Two-stage pipeline: while onnxruntime runs one group of windows (on its own threads), the next clips are
+    // decoded and featurised on this thread. Groups hold at least maxBatchSize windows, so model calls stay full.
+    let inflight: Promise<void> = Promise.resolve();
+    let group: { index: number; clip: PreparedClip }[] = [];
+    let groupWindows = 0;
+    const launch = async () => {
+      const current = group;
+      group = [];
+      groupWindows = 0;
+      await inflight;
+      inflight = this.runWindows(current.map((g) => g.clip.batch)).then((probs) => {
+        let offset = 0;
+        for (const { index, clip } of current) {
+          const rows = probs.subarray(offset * classes, (offset + clip.batch.count) * classes);
+          offset += clip.batch.count;
+          results[index] = this.toResult(rows, clip, topK, aggregation, options.returnWindows);
+        }
+      });
+      // Keep a rejection from surfacing as unhandled before it is awaited.
+      inflight.catch(() => undefined);
+    };
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       const { audio, sampleRate } = isWrapped(item) ? item : { audio: item, sampleRate: undefined };
-      clips.push(await this.prepareClip(audio, sampleRate, options));
+      let clip: PreparedClip;
+      try {
+        clip = await this.prepareClip(audio, sampleRate, options);
+      } catch (error) {
+        await inflight.catch(() => undefined);
+        throw error;
+      }
+      group.push({ index: i, clip });
+      groupWindows += clip.batch.count;
+      if (groupWindows >= this.config.maxBatchSize) await launch();
     }
-    const probs = await this.runWindows(clips.map((c) => c.batch));
-    const classes = this.labels.length;
-    let offset = 0;
-    return clips.map((clip) => {
-      const rows = probs.subarray(offset * classes, (offset + clip.batch.count) * classes);
-      offset += clip.batch.count;
-      return this.toResult(rows, clip, topK, aggregation, options.returnWindows);
-    });
+    if (group.length > 0) await launch();
+    await inflight;
+    return results;
   }
 
   /** Probabilities [count × classes] for ready-made model windows (evaluation, streaming). */
