@@ -17,6 +17,7 @@ const TOTAL = Number(arg('requests', '10000'));
 const LEVELS = arg('concurrency', '1,8,32').split(',').map(Number);
 const MODEL = args.includes('--model') ? arg('model', '') : undefined;
 const MAX_BATCH = Number(arg('max-batch', '32'));
+const WINDOW_MS = Number(arg('window-ms', '3'));
 const TOKEN = 'bench-token';
 
 /** One-second clips cut from real recordings (WAV, 22.05 kHz), sent as base64 WAV like the seed's curl. */
@@ -45,7 +46,7 @@ async function main() {
   const decoded: ClipInput[] = await Promise.all(clips.map(async (c) => decodeAudioFile(c)));
   const classifier = await loadClassifier({ ...(MODEL ? { modelPath: MODEL } : {}), config: { maxBatchSize: Math.max(32, MAX_BATCH) } });
   const info = classifier.modelInfo();
-  console.log(`model ${info.architecture} (${info.backend}, untrained=${info.untrained}), ${clips.length} distinct 1-s clips, node ${process.version}`);
+  console.log(`model ${info.architecture} (${info.backend}, untrained=${info.untrained}), ${clips.length} distinct 1-s clips, batching window ${WINDOW_MS} ms, max batch ${MAX_BATCH}, node ${process.version}`);
 
   // Warm-up.
   await classifier.classifyBatch(decoded.slice(0, 4));
@@ -55,7 +56,7 @@ async function main() {
     decodeAudio: decodeAudioFile,
     tokens: [TOKEN],
     rateLimit: false,
-    batching: { windowMs: 3, maxBatch: MAX_BATCH },
+    batching: { windowMs: WINDOW_MS, maxBatch: MAX_BATCH },
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const bodies = clips.map((c) => JSON.stringify({ audio_data: Buffer.from(c).toString('base64'), sample_rate: 22050 }));

@@ -37,7 +37,10 @@ export class MicroBatcher<I, O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (this.queue.length >= this.options.maxBatch) this.flushSoon(true);
-      else if (this.timer === undefined) this.timer = setTimeout(() => this.flushSoon(true), this.options.windowMs);
+      else if (this.timer === undefined && !this.running) {
+        // windowMs 0: still gather the requests parsed in the same event-loop turn.
+        this.timer = this.options.windowMs > 0 ? setTimeout(() => this.flushSoon(true), this.options.windowMs) : (setImmediate(() => this.flushSoon(true)) as unknown as ReturnType<typeof setTimeout>);
+      }
     });
   }
 
@@ -54,6 +57,7 @@ export class MicroBatcher<I, O> {
   private flushSoon(windowClosed: boolean): void {
     if (windowClosed && this.timer !== undefined) {
       clearTimeout(this.timer);
+      clearImmediate(this.timer as unknown as ReturnType<typeof setImmediate>);
       this.timer = undefined;
     }
     if (this.running || this.queue.length === 0) return;
