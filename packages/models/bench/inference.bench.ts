@@ -215,16 +215,17 @@ function printReport(rows: Row[], info: { machine: string; started: Date; runs: 
   const find = (runtime: (s: string) => boolean, model: (s: string) => boolean, arch: string, threads: number, batch: number) =>
     rows.find((r) => runtime(r.runtime) && model(r.model) && r.arch === arch && r.threads === threads && r.batch === batch);
   console.log('\nRatios (median): PyTorch ÷ ours on onnxruntime-node (speed-up, target ≥ 2), ours ÷ PyTorch-exported graph on the same runtime (target ≤ 1)');
-  for (const r of rows.filter((x) => x.runtime.startsWith('pytorch'))) {
-    const ours = find((s) => s === 'onnxruntime-node', (s) => s.startsWith('ours'), r.arch, r.threads, r.batch);
-    const theirs = find((s) => s === 'onnxruntime-node', (s) => s.startsWith('torchvision'), r.arch, r.threads, r.batch);
-    const oursWeb = find((s) => s === 'onnxruntime-web', (s) => s.startsWith('ours'), r.arch, r.threads, r.batch);
-    const theirsWeb = find((s) => s === 'onnxruntime-web', (s) => s.startsWith('torchvision'), r.arch, r.threads, r.batch);
-    const parts = [`${r.arch} threads=${r.threads} batch=${String(r.batch).padEnd(2)}:`];
-    if (ours) parts.push(`PyTorch/ours(ort-node) = ${(r.medianMs / ours.medianMs).toFixed(2)}× wall`);
-    if (ours?.cpuMedianMs && r.cpuMedianMs) parts.push(`${(r.cpuMedianMs / ours.cpuMedianMs).toFixed(2)}× CPU`);
-    if (ours && theirs) parts.push(`ours/PyTorch-graph (ort-node) = ${(ours.medianMs / theirs.medianMs).toFixed(3)} wall, ${((ours.cpuMedianMs ?? 0) / (theirs.cpuMedianMs ?? 1)).toFixed(3)} CPU`);
-    if (oursWeb && theirsWeb) parts.push(`(ort-web) = ${(oursWeb.medianMs / theirsWeb.medianMs).toFixed(3)}`);
+  // One line per configuration measured on onnxruntime-node (PyTorch may have run fewer thread counts).
+  for (const ours of rows.filter((x) => x.runtime === 'onnxruntime-node' && x.model.startsWith('ours'))) {
+    const r = find((s) => s.startsWith('pytorch'), () => true, ours.arch, ours.threads, ours.batch);
+    const theirs = find((s) => s === 'onnxruntime-node', (s) => s.startsWith('torchvision'), ours.arch, ours.threads, ours.batch);
+    const oursWeb = find((s) => s === 'onnxruntime-web', (s) => s.startsWith('ours'), ours.arch, ours.threads, ours.batch);
+    const theirsWeb = find((s) => s === 'onnxruntime-web', (s) => s.startsWith('torchvision'), ours.arch, ours.threads, ours.batch);
+    const parts = [`${ours.arch} threads=${ours.threads} batch=${String(ours.batch).padEnd(2)}:`];
+    if (r) parts.push(`PyTorch/ours(ort-node) = ${(r.medianMs / ours.medianMs).toFixed(2)}× wall`);
+    if (r?.cpuMedianMs && ours.cpuMedianMs) parts.push(`${(r.cpuMedianMs / ours.cpuMedianMs).toFixed(2)}× CPU`);
+    if (theirs) parts.push(`ours/PyTorch-graph (ort-node) = ${(ours.medianMs / theirs.medianMs).toFixed(3)} wall, ${((ours.cpuMedianMs ?? 0) / (theirs.cpuMedianMs ?? 1)).toFixed(3)} CPU`);
+    if (oursWeb && theirsWeb) parts.push(`(ort-web) = ${(oursWeb.medianMs / theirsWeb.medianMs).toFixed(3)} wall`);
     console.log(`  ${parts.join('  ')}`);
   }
   const b3 = find((s) => s === 'onnxruntime-node', (s) => s.startsWith('ours'), 'b3', 2, 1);
