@@ -29,8 +29,10 @@ type Bench = (url: string, runs: number, batch: number) => Promise<{ medianMs: n
 async function nodeLatency(file: string): Promise<number> {
   const service = await NoiseClassifierService.create({ runtime: nodeRuntime, model: new Uint8Array(await readFile(file)) });
   const fc = service.featureConfig;
-  const windows = service.featurize(new Float32Array(fc.sampleRate).map((_, i) => Math.sin(i / 7) * 0.1));
-  const one = { ...windows, count: 1, data: windows.data.subarray(0, windows.data.length / windows.count), startFrames: [0], validFrames: [fc.spectrogramWidth] };
+  const channels = service.metadata.modelConfig.inputChannels ?? 1;
+  // The same input as the page's benchmark.
+  const data = new Float32Array(channels * fc.spectrogramHeight * fc.spectrogramWidth).map((_, i) => Math.sin(i * 12.9898) * 1.5);
+  const one = { data, count: 1, channels, height: fc.spectrogramHeight, width: fc.spectrogramWidth, startFrames: [0], validFrames: [fc.spectrogramWidth] };
   for (let i = 0; i < 3; i++) await service.predictWindows(one);
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
