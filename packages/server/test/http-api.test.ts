@@ -189,6 +189,10 @@ describe('health, metrics, OpenAPI, rate limit', () => {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(printed).toContain('classify-batch');
+    // The server refuses to get ready with an undocumented route.
+    const { undocumentedRoutes } = await import('../src/http/openapi');
+    expect(undocumentedRoutes(doc, [{ method: 'GET', url: '/api/jobs/:id' }, { method: ['GET', 'HEAD'], url: '/health' }])).toEqual([]);
+    expect(undocumentedRoutes(doc, [{ method: 'DELETE', url: '/api/jobs/:id' }])).toEqual(['DELETE /api/jobs/:id']);
     expect(doc.paths['/api/audio/classify'].post.requestBody.content['application/json'].schema.required).toEqual(['audio_data']);
     await app.close();
   });

@@ -10,7 +10,7 @@ import { checkSampleRate, containerForMediaType, decodeAudioBytes, decodeBase64F
 import { TokenVerifier, resolveTokens } from './auth';
 import { createServerMetrics } from './metrics';
 import { MicroBatcher } from './micro-batcher';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument, undocumentedRoutes } from './openapi';
 import { TokenBucketLimiter, type RateLimitOptions } from './rate-limiter';
 import { classifyBatchJobBody, classifyJsonBody, jobIdParams, trainJobBody } from './route-schemas';
 
@@ -103,6 +103,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         decodeAudio: options.decodeAudio,
         train: options.jobs?.train,
         maxAudioSeconds: limits.maxAudioSeconds,
+        logError: (message, error) => app.log.error({ err: error }, message),
       }),
     );
 
@@ -144,6 +145,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     limiter?.take(key);
   };
 
+  const openapi = buildOpenApiDocument(options.apiVersion ?? '0.1.0');
+  // Every route must appear in the OpenAPI document: checked when the server gets ready.
+  const routes: { method: string | string[]; url: string }[] = [];
+  app.addHook('onRoute', (route) => void routes.push({ method: route.method, url: route.url }));
+  app.addHook('onReady', async () => {
+    const missing = undocumentedRoutes(openapi, routes);
+    if (missing.length > 0) throw new Error(`Routes missing from the OpenAPI document: ${missing.join(', ')}`);
+  });
+
   app.get('/health', async (_request, reply) => {
     const info = classifier?.modelInfo();
     const status = classifier ? 'ok' : loadError ? 'error' : 'loading';
@@ -159,7 +169,6 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.registry.render()),
   );
 
-  const openapi = buildOpenApiDocument(options.apiVersion ?? '0.1.0');
   app.get('/openapi.json', async () => openapi);
 
   app.post(

@@ -105,3 +105,17 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     },
   };
 }
+
+/** Routes registered on the server that the document does not describe (fastify `:id` → OpenAPI `{id}`). */
+export function undocumentedRoutes(doc: Record<string, unknown>, routes: readonly { method: string | string[]; url: string }[]): string[] {
+  const paths = doc.paths as Record<string, Record<string, unknown>>;
+  const missing: string[] = [];
+  for (const route of routes) {
+    const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    for (const method of ([] as string[]).concat(route.method)) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      if (!paths[path]?.[method.toLowerCase()]) missing.push(`${method} ${route.url}`);
+    }
+  }
+  return missing;
+}

@@ -41,6 +41,8 @@ export interface JobProcessorOptions {
   readonly maxAudioSeconds?: number;
   /** Most items in one classify-batch job. */
   readonly maxBatchItems?: number;
+  /** Where unexpected job errors go (their details are not shown to clients); default stderr. */
+  readonly logError?: (message: string, error: unknown) => void;
 }
 
 /** The processors of the two job kinds, shared by the in-process queue and BullMQ workers. */
@@ -138,7 +140,10 @@ async function runClassifyBatch(data: ClassifyBatchJobData, context: JobContext,
 function scrubError(error: unknown, options: JobProcessorOptions): Error {
   const e = error as { code?: unknown; message?: unknown };
   const known = error instanceof ApiError || (typeof e?.code === 'string' && /^E_[A-Z_]+$/.test(e.code));
-  if (!known) return Object.assign(new Error('Job failed with an internal error'), { code: 'E_INTERNAL' });
+  if (!known) {
+    (options.logError ?? ((m, e) => process.stderr.write(`${m}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)))('job failed', error);
+    return Object.assign(new Error('Job failed with an internal error'), { code: 'E_INTERNAL' });
+  }
   let message = String(e.message);
   for (const [dir, name] of [[options.dataRoot, '<data>'], [options.workDir, '<work>']] as const) {
     if (dir) message = message.split(path.resolve(dir)).join(name);
