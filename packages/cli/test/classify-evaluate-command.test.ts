@@ -90,6 +90,10 @@ describe('noise-classifier evaluate', () => {
     expect(folder.stdout).toMatch(/clips 6 {2}accuracy [\d.]+% {2}macro-F1/);
     const fold = await cli('evaluate', '--data', join(CLIPS, 'manifest.csv'), '--model', model, '--fold', '2', '--json');
     expect(JSON.parse(fold.stdout).sample_count).toBe(2);
+    // Several datasets pool their clips (here the same six twice, fold 1 only → 4 clips).
+    const pooled = await cli('evaluate', '--data', join(CLIPS, 'manifest.csv'), '--data', join(CLIPS, 'manifest.csv'), '--model', model, '--fold', '1', '--json');
+    expect(pooled.code, pooled.stderr).toBe(0);
+    expect(JSON.parse(pooled.stdout).sample_count).toBe(4);
     const missing = await cli('evaluate', '--data', join(dir, 'none.csv'), '--model', model);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/E_DATASET/);

@@ -8,7 +8,8 @@ import type { CliIo, CommandModule } from './command-module';
 import { loadService, untrainedWarning } from './model-loading';
 
 export interface EvaluateCommandOptions {
-  data: string;
+  /** One or more manifests / folders; their clips are pooled. */
+  data: string | string[];
   model?: string;
   fold?: number;
   json?: boolean;
@@ -18,14 +19,26 @@ export interface EvaluateCommandOptions {
 
 /** Evaluates a model on a manifest or a folder-per-class dataset (optionally one fold); prints and returns the report. */
 export async function runEvaluate(options: EvaluateCommandOptions, io: CliIo): Promise<EvaluationResult> {
-  let isDirectory: boolean;
-  try {
-    isDirectory = (await stat(options.data)).isDirectory();
-  } catch (error) {
-    throw new NoiseClassifierError('E_DATASET', `${options.data} does not exist`, { field: 'data', expected: 'a manifest.csv or a folder with one sub-folder per class', received: options.data, cause: error });
-  }
   const datasetOptions = { files: nodeDatasetFiles, ...(options.cache ? { cache: createDirectoryCacheStore(options.cache) } : {}) };
-  let dataset = isDirectory ? await NoiseDataset.fromDirectory(options.data, datasetOptions) : await NoiseDataset.fromManifest(options.data, datasetOptions);
+  const parts: NoiseDataset[] = [];
+  for (const location of Array.isArray(options.data) ? options.data : [options.data]) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(location)).isDirectory();
+    } catch (error) {
+      throw new NoiseClassifierError('E_DATASET', `${location} does not exist`, { field: 'data', expected: 'a manifest.csv or a folder with one sub-folder per class', received: location, cause: error });
+    }
+    parts.push(isDirectory ? await NoiseDataset.fromDirectory(location, datasetOptions) : await NoiseDataset.fromManifest(location, datasetOptions));
+  }
+  // Pooled by label name (the same label in two datasets is one class).
+  let dataset =
+    parts.length === 1
+      ? parts[0]
+      : new NoiseDataset(
+          parts.flatMap((p) => [...p.sources]),
+          parts.flatMap((p) => p.labelIndices.map((l) => p.labels[l])),
+          { ...datasetOptions, folds: parts.flatMap((p) => [...p.folds]) },
+        );
   if (options.fold !== undefined) dataset = dataset.splitByFold(options.fold).val;
   const service = await loadService(options.model);
   try {
@@ -61,7 +74,7 @@ export const evaluateCommand: CommandModule = {
     program
       .command('evaluate')
       .description('clip-level accuracy, macro-F1, per-class figures and confusion matrix of a model on labelled data')
-      .requiredOption('--data <manifest.csv|folder>', 'a manifest (file,label[,fold]) or a folder with one sub-folder per class')
+      .requiredOption('--data <manifest.csv|folder...>', 'manifests (file,label[,fold]) or folders with one sub-folder per class; repeat to pool several')
       .option('--model <model.onnx>', 'ONNX model written by this project (default: the bundled model)')
       .option('--fold <k>', 'evaluate only the clips of this fold (manifest fold column)', (v: string) => {
         const n = Number(v);
