@@ -64,17 +64,26 @@ async function main() {
   const rows: Record<string, unknown>[] = [];
   for (const connections of LEVELS) {
     // Direct: classifyBatch on the same clips, `connections` at a time (decode included, as the server does it).
+    // Measured in two halves, before and after the server run, so drifting machine load affects both sides alike.
     const directRequests = Math.min(TOTAL, Math.max(200, connections * 40));
-    let done = 0;
-    const t0 = performance.now();
-    while (done < directRequests) {
-      const n = Math.min(connections, directRequests - done);
-      const batch = await Promise.all(Array.from({ length: n }, (_, i) => decodeAudioFile(clips[(done + i) % clips.length])));
-      await classifier.classifyBatch(batch);
-      done += n;
-    }
-    const directRps = directRequests / ((performance.now() - t0) / 1000);
-
+    const direct = async (count: number) => {
+      let done = 0;
+      const t0 = performance.now();
+      while (done < count) {
+        const n = Math.min(connections, count - done);
+        const batch = await Promise.all(Array.from({ length: n }, (_, k) => decodeAudioFile(clips[(done + k) % clips.length])));
+        await classifier.classifyBatch(batch);
+        done += n;
+      }
+      return (performance.now() - t0) / 1000;
+    };
+    const directSecondsBefore = await direct(directRequests / 2);
+    const batchStats = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const num = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+      return { sum: num('noise_model_batch_size_sum'), count: num('noise_model_batch_size_count') };
+    };
+    const statsBefore = await batchStats();
     const amount = connections === LEVELS[LEVELS.length - 1] ? TOTAL : Math.min(TOTAL, Math.max(300, connections * 100));
     const rssBefore = rssMb();
     let rssMax = rssBefore;
@@ -99,12 +108,16 @@ async function main() {
       ],
     });
     clearInterval(sampler);
+    const statsAfter = await batchStats();
+    const directRps = directRequests / (directSecondsBefore + (await direct(directRequests / 2)));
+    const meanBatch = (statsAfter.sum - statsBefore.sum) / Math.max(1, statsAfter.count - statsBefore.count);
     const row = {
       concurrency: connections,
       requests: result.requests.total,
       'server req/s': round(result.requests.average),
       'direct clips/s': round(directRps),
       'server/direct': round(result.requests.average / directRps, 2),
+      'mean batch': round(meanBatch, 1),
       'p50 ms': result.latency.p50,
       'p99 ms': result.latency.p99,
       errors: result.errors + result.timeouts + result.non2xx,

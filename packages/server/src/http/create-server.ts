@@ -171,20 +171,40 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   app.get('/openapi.json', async () => openapi);
 
+  // Announce a classify request as soon as its headers are in (before its body is read and decoded), so the
+  // batcher waits for it instead of sending its concurrent neighbours alone; released on submit or on any error.
+  const announced = new WeakMap<FastifyRequest, () => void>();
+  const announce = async (request: FastifyRequest) => void announced.set(request, batcher.expect());
+  const release = async (request: FastifyRequest) => announced.get(request)?.();
+
   app.post(
     '/api/audio/classify',
-    { onRequest: protect, schema: { body: { content: { 'application/json': { schema: classifyJsonBody } } } } },
+    {
+      onRequest: [protect, announce],
+      onResponse: release,
+      onRequestAbort: release,
+      schema: { body: { content: { 'application/json': { schema: classifyJsonBody } } } },
+    },
     async (request, reply) => {
-      const query = request.query as Record<string, unknown>;
-      const { bytes, sampleRate, declared, topK } = await readAudioRequest(request, query);
-      const clip = await decodeAudioBytes(bytes, sampleRate, options.decodeAudio, limits, declared);
-      if (!classifier) {
-        if (loadError) throw new ApiError(503, 'E_UNAVAILABLE', 'Model failed to load');
-        await loading.catch(() => undefined);
-        if (!classifier) throw new ApiError(503, 'E_UNAVAILABLE', 'Model is not loaded');
+      const arrived = announced.get(request) ?? batcher.expect();
+      let clip: Awaited<ReturnType<typeof decodeAudioBytes>>;
+      let topK: number | undefined;
+      try {
+        const query = request.query as Record<string, unknown>;
+        const input = await readAudioRequest(request, query);
+        topK = input.topK;
+        clip = await decodeAudioBytes(input.bytes, input.sampleRate, options.decodeAudio, limits, input.declared);
+        if (!classifier) {
+          if (loadError) throw new ApiError(503, 'E_UNAVAILABLE', 'Model failed to load');
+          await loading.catch(() => undefined);
+          if (!classifier) throw new ApiError(503, 'E_UNAVAILABLE', 'Model is not loaded');
+        }
+      } catch (error) {
+        arrived();
+        throw error;
       }
-      const result = await batcher.submit({ samples: clip.samples, sampleRate: clip.sampleRate });
-      return reply.send(toResponse(result, classifier.modelInfo().modelVersion, topK ?? 5, clip.durationSeconds));
+      const result = await batcher.submit({ samples: clip.samples, sampleRate: clip.sampleRate }, arrived);
+      return reply.send(toResponse(result, classifier!.modelInfo().modelVersion, topK ?? 5, clip.durationSeconds));
     },
   );
 

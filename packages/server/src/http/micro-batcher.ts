@@ -3,6 +3,11 @@ export interface MicroBatcherOptions {
   readonly windowMs: number;
   /** Most items in one call. */
   readonly maxBatch: number;
+  /**
+   * Longest wait for requests that are known to be on their way (announced with `expect()`, still decoding)
+   * before a batch is sent anyway; default 20 ms.
+   */
+  readonly maxWaitMs?: number;
 }
 
 interface Pending<I, O> {
@@ -12,15 +17,22 @@ interface Pending<I, O> {
 }
 
 /**
- * Groups concurrent requests into one batch call. The first item opens a short window; the batch is sent
- * when the window closes or `maxBatch` items are waiting. Only one batch runs at a time, so items that
- * arrive while the model is busy form the next batch (throughput grows with load without a longer window).
- * If a batch call fails, its items are retried one by one, so one bad input cannot fail its neighbours.
+ * Groups concurrent requests into one batch call.
+ * - The first item opens a short window (`windowMs`); the batch is sent when the window closes or `maxBatch`
+ *   items wait.
+ * - Requests announce themselves with `expect()` when they start (before decoding their audio). While announced
+ *   requests are still decoding, the window is extended (up to `maxWaitMs`), and as soon as every announced
+ *   request has arrived the batch goes at once: concurrent requests end up in one call even though their bodies
+ *   are decoded one after another on the event loop.
+ * - One batch runs at a time; items arriving meanwhile form the next batch, so batches grow with load.
+ * - If a batch call fails, its items are retried one by one, so one bad input cannot fail its neighbours.
  */
 export class MicroBatcher<I, O> {
   private queue: Pending<I, O>[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private openedAt = 0;
   private running = false;
+  private expected = 0;
   private readonly batchSizes: number[] = [];
 
   constructor(
@@ -33,13 +45,28 @@ export class MicroBatcher<I, O> {
     }
   }
 
-  submit(item: I): Promise<O> {
+  /** Announces a request that will `submit` soon; call the returned function if it will not (e.g. bad input). */
+  expect(): () => void {
+    this.expected++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.expected--;
+      if (this.expected === 0 && this.queue.length > 0 && !this.running) this.flush();
+    };
+  }
+
+  /** Queues one item; `arrived` is the function `expect()` returned for it, if any. */
+  submit(item: I, arrived?: () => void): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (this.queue.length >= this.options.maxBatch) this.flushSoon(true);
-      else if (this.timer === undefined && !this.running) {
-        // windowMs 0: still gather the requests parsed in the same event-loop turn.
-        this.timer = this.options.windowMs > 0 ? setTimeout(() => this.flushSoon(true), this.options.windowMs) : (setImmediate(() => this.flushSoon(true)) as unknown as ReturnType<typeof setTimeout>);
+      arrived?.();
+      if (this.running) return;
+      if (this.queue.length >= this.options.maxBatch || (arrived && this.expected === 0 && this.queue.length > 1)) this.flush();
+      else if (this.timer === undefined) {
+        this.openedAt = performance.now();
+        this.arm(this.options.windowMs);
       }
     });
   }
@@ -54,10 +81,19 @@ export class MicroBatcher<I, O> {
     return this.batchSizes;
   }
 
-  private flushSoon(windowClosed: boolean): void {
-    if (windowClosed && this.timer !== undefined) {
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const waited = performance.now() - this.openedAt;
+      // Announced requests are still decoding: give them a little longer.
+      if (this.expected > 0 && this.queue.length < this.options.maxBatch && waited < (this.options.maxWaitMs ?? 20)) this.arm(1);
+      else this.flush();
+    }, ms);
+  }
+
+  private flush(): void {
+    if (this.timer !== undefined) {
       clearTimeout(this.timer);
-      clearImmediate(this.timer as unknown as ReturnType<typeof setImmediate>);
       this.timer = undefined;
     }
     if (this.running || this.queue.length === 0) return;
@@ -66,7 +102,7 @@ export class MicroBatcher<I, O> {
     void this.execute(batch).finally(() => {
       this.running = false;
       // Whatever queued while the model was busy goes next, without waiting for another window.
-      if (this.queue.length > 0) this.flushSoon(true);
+      if (this.queue.length > 0) this.flush();
     });
   }
 
