@@ -27,8 +27,8 @@ export interface ServerOptions {
   readonly maxAudioSeconds?: number;
   /** Per-token token bucket (default burst 100, 50 requests/s); false turns it off. */
   readonly rateLimit?: RateLimitOptions | false;
-  /** Micro-batching of concurrent classify requests (default 3 ms window, batches of at most 16). */
-  readonly batching?: { windowMs?: number; maxBatch?: number };
+  /** Micro-batching of concurrent classify requests (default 3 ms window, batches of at most 16, ≤ 20 ms wait for announced requests). */
+  readonly batching?: { windowMs?: number; maxBatch?: number; maxWaitMs?: number };
   readonly jobs?: {
     /** Default: an in-process queue running jobs in this server. */
     readonly queue?: JobQueue;
@@ -86,7 +86,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       if (!classifier) throw new ApiError(503, 'E_UNAVAILABLE', 'Model is not loaded yet');
       return classifier.classifyBatch(items);
     },
-    { windowMs: options.batching?.windowMs ?? 3, maxBatch: options.batching?.maxBatch ?? 16 },
+    { windowMs: options.batching?.windowMs ?? 3, maxBatch: options.batching?.maxBatch ?? 16, maxWaitMs: options.batching?.maxWaitMs ?? 20 },
     (size, seconds) => {
       metrics.batchSize.observe(size);
       metrics.inferenceSeconds.observe(seconds);
