@@ -269,3 +269,26 @@ describe('fineTune', () => {
     result.model.dispose();
   });
 });
+
+describe('training report', () => {
+  it('draws the curves and the confusion matrix as inline SVG and escapes text', async () => {
+    const { trainingReportHtml } = await import('../src/training/training-report');
+    const html = trainingReportHtml({
+      title: 'run <1>',
+      history: { trainLoss: [2, 1, 0.5], trainAcc: [0.2, 0.5, 0.8], valLoss: [2.2, 1.4, NaN], valAcc: [0.1, 0.4, NaN] },
+      evaluation: {
+        accuracy: 0.75, macroF1: 0.7, labels: ['a', 'b'], sampleCount: 4, confusionMatrix: [[2, 0], [1, 1]],
+        perClass: { a: { precision: 2 / 3, recall: 1, f1: 0.8, support: 2 }, b: { precision: 1, recall: 0.5, f1: 2 / 3, support: 2 } },
+      },
+      facts: { command: 'train --data "x" & more' },
+    });
+    expect(html).toContain('run &#60;1&#62;');
+    expect(html).toContain('&#34;x&#34; &#38; more');
+    expect(html.match(/<svg/g)).toHaveLength(3);
+    expect(html.match(/<polyline/g)).toHaveLength(4);
+    expect(html).toContain('accuracy 75.0%');
+    // The NaN validation point of the last epoch is left out of its line, not drawn at a bogus height.
+    const valLine = html.match(/<polyline[^>]*stroke="#d62728"[^>]*points="([^"]*)"/)![1]!;
+    expect(valLine.trim().split(' ')).toHaveLength(2);
+  });
+});

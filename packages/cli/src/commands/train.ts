@@ -42,6 +42,8 @@ export interface TrainCommandOptions {
   resume: boolean;
   /** Stop after this many epochs in this invocation (a later `train` with the same --out resumes). */
   maxEpochs?: number;
+  /** Learning-rate schedule: constant or cosine decay over the epochs. */
+  lrSchedule?: 'constant' | 'cosine';
   /** Front end: mel bins (= model input height), STFT hop in samples, frames per model window (= width). */
   nMels?: number;
   hopLength?: number;
@@ -99,6 +101,7 @@ export function registerTrainCommand(program: Command, io: CliIo = defaultIo): C
     .option('--cache <dir>', 'feature cache folder (default <out>/feature-cache)')
     .option('--no-resume', 'start over even when <out>/checkpoint holds a checkpoint')
     .option('--max-epochs <n>', 'stop after n epochs in this run (resume later)', number('max-epochs', 1, 100000, true))
+    .option('--lr-schedule <kind>', 'constant or cosine (decay to 2% over the epochs)', 'cosine')
     .option('--n-mels <n>', 'mel bins = model input height (default 128, the seed)', number('n-mels', 8, 512, true))
     .option('--hop-length <n>', 'STFT hop in samples at 48 kHz (default 512)', number('hop-length', 64, 8192, true))
     .option('--window-frames <n>', 'frames per model window = model input width (default 128)', number('window-frames', 8, 4096, true))
@@ -223,7 +226,10 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
       { files, cache, featureConfig, folds: [...all.folds, ...clips.map((_, i) => (folds.length ? folds[i % folds.length] : undefined))] },
     );
   }
-  const augment = options.augment ? {} : false;
+  // SpecAugment mask widths scale with the window: the defaults (12 of 128 bins, 16 of 128 frames) are the seed's.
+  const augment = options.augment
+    ? { freqMaskWidth: Math.max(1, Math.round((featureConfig.spectrogramHeight * 12) / 128)), timeMaskWidth: Math.max(1, Math.round((featureConfig.spectrogramWidth * 16) / 128)) }
+    : false;
   let trainSet: NoiseDataset;
   let valSet: NoiseDataset | null = null;
   if (options.valFold !== undefined) {
@@ -264,6 +270,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     modelConfig: { architecture: options.arch, dropout: options.dropout, stochasticDepthRate: 0.2 },
     checkpointStore: directoryCheckpointStore(trainingConfig.checkpointDir),
     resume: options.resume,
+    learningRateSchedule: options.lrSchedule === 'constant' ? 'constant' : 'cosine',
     ...(options.maxEpochs === undefined ? {} : { maxEpochsThisCall: options.maxEpochs }),
     onProgress: progressPrinter(io.stderr, tty, options.quiet === true),
     onEpochEnd: (e) => {

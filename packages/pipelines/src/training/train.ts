@@ -19,6 +19,7 @@ export interface TrainOptions {
   readonly onEpochEnd?: (summary: EpochSummary) => void | Promise<void>;
   readonly maxEpochsThisCall?: number;
   readonly inputNoiseDb?: number;
+  readonly learningRateSchedule?: 'constant' | 'cosine';
 }
 
 export interface TrainOutcome extends TrainingResult {

@@ -57,6 +57,11 @@ export interface TrainerOptions {
    * needs hundreds of steps before the inference statistics are usable, longer than a short CPU run.
    */
   readonly batchNormMomentum?: number;
+  /**
+   * 'constant' (default) or 'cosine': the learning rate follows half a cosine from `learningRate` down to 2% of it
+   * over all `numEpochs` (by optimiser step, so a resumed run continues on the same curve).
+   */
+  readonly learningRateSchedule?: 'constant' | 'cosine';
   /** Clock in ms (tests). */
   readonly now?: () => number;
 }
@@ -184,6 +189,11 @@ export class Trainer {
           });
         }
         if (accumulated) {
+          if (this.options.learningRateSchedule === 'cosine') {
+            const total = Math.ceil(train.size / effective) * config.numEpochs;
+            const progress = Math.min(1, this.optimizer.step / Math.max(1, total - 1));
+            this.optimizer.learningRate = config.learningRate * (0.02 + 0.98 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+          }
           this.optimizer.applyGradients(params, accumulated);
           for (const g of Object.values(accumulated)) g.dispose();
         }
