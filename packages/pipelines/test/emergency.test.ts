@@ -70,7 +70,7 @@ describe('EmergencyNoiseDetector (signal processing only)', () => {
     expect(b.map((e) => [e.type, e.timeSeconds.toFixed(2)])).toEqual(a.map((e) => [e.type, e.timeSeconds.toFixed(2)]));
   });
 
-  it('combines model evidence: a confident model alone cannot raise it with default weights, together they do', async () => {
+  it('combines model evidence (noisy-OR): a confident model alone cannot raise it with default weights, an unsure one does not block the pattern', async () => {
     const constant = (p: number) => {
       let t = 0;
       return {
@@ -86,15 +86,20 @@ describe('EmergencyNoiseDetector (signal processing only)', () => {
     const withModel = await run(new EmergencyNoiseDetector({ sampleRate: SR, model: constant(0.9) }), alarmInNoise(0, 3));
     expect(withModel[0]?.type).toBe('onset');
     expect(withModel[0].modelProbability).toBeCloseTo(0.9, 6);
+    // Agreement raises the score above the pattern's own confidence.
+    expect(withModel[0].confidence).toBeGreaterThan(withModel[0].patternConfidence);
+    const unsure = await run(new EmergencyNoiseDetector({ sampleRate: SR, model: constant(0) }), alarmInNoise(0, 3));
+    expect(unsure[0]?.type).toBe('onset');
+    expect(unsure[0].confidence).toBeCloseTo(unsure[0].patternConfidence, 12);
     // Model-only weighting: the model alone now decides.
-    const modelOnly = await run(new EmergencyNoiseDetector({ sampleRate: SR, model: constant(0.9), patternWeight: 0 }), noise);
+    const modelOnly = await run(new EmergencyNoiseDetector({ sampleRate: SR, model: constant(0.9), patternWeight: 0, modelWeight: 1 }), noise);
     expect(modelOnly[0]?.type).toBe('onset');
   });
 
   it('runs with a real model stream as evidence (untrained model: the pattern still decides)', async () => {
     const service = await NoiseClassifierService.create({ model: await untrainedOnnx(), runtime: nodeRuntime });
     const model = modelAlarmSource(service, { sampleRate: SR });
-    const events = await run(new EmergencyNoiseDetector({ sampleRate: SR, model, patternWeight: 1, modelWeight: 0.2 }), alarmInNoise(0, 31));
+    const events = await run(new EmergencyNoiseDetector({ sampleRate: SR, model }), alarmInNoise(0, 31));
     const onset = events.find((e) => e.type === 'onset');
     expect(onset).toBeDefined();
     expect(onset!.modelProbability).not.toBeNull();

@@ -28,7 +28,11 @@ export interface EmergencyDetectorOptions {
   /** N-of-M confirmation: raise when `confirmN` of the last `confirmM` ticks are alarm ticks (default 2 of 3). */
   confirmN?: number;
   confirmM?: number;
-  /** Weights of pattern and model evidence when a model is given (default 0.7 / 0.3). */
+  /**
+   * How far each source alone can raise the score, in [0, 1] (defaults: pattern 1, model 0.4). Evidence combines as
+   * a noisy-OR, 1 − (1 − patternWeight·pattern)(1 − modelWeight·p): an unsure model never lowers what the pattern
+   * says, agreement raises it, and with the defaults the model alone (≤ 0.4) cannot reach the 0.5 threshold.
+   */
   patternWeight?: number;
   modelWeight?: number;
   /** How long a recognised T3 cycle counts as evidence, s (default 1.25 cycles = 5 s). */
@@ -53,7 +57,7 @@ export interface EmergencyEvent {
 /**
  * Flags fire alarms in a stream by combining a detector of the ISO 8201 temporal-three pattern (narrow-band tone
  * near 3 kHz, three 0.5 s pulses, 1.5 s pause) with an optional model's fire_alarm probability. Per tick the
- * evidence is combined (weighted mean), compared with a threshold, confirmed N-of-M, and cleared with hysteresis.
+ * evidence is combined (noisy-OR), compared with a threshold, confirmed N-of-M, and cleared with hysteresis.
  */
 export class EmergencyNoiseDetector {
   readonly sampleRate: number;
@@ -94,8 +98,8 @@ export class EmergencyNoiseDetector {
     this.offThreshold = checkNumber('offThreshold', options.offThreshold ?? 0.3, { min: 0, max: this.onThreshold });
     this.m = checkInteger('confirmM', options.confirmM ?? 3, 1, 1000);
     this.n = checkInteger('confirmN', options.confirmN ?? 2, 1, this.m);
-    this.patternWeight = checkNumber('patternWeight', options.patternWeight ?? 0.7, { min: 0 });
-    this.modelWeight = checkNumber('modelWeight', options.modelWeight ?? 0.3, { min: 0 });
+    this.patternWeight = checkNumber('patternWeight', options.patternWeight ?? 1, { min: 0, max: 1 });
+    this.modelWeight = checkNumber('modelWeight', options.modelWeight ?? 0.4, { min: 0, max: 1 });
     if (this.model && this.patternWeight + this.modelWeight === 0) {
       throw new NoiseClassifierError('E_CONFIG', 'patternWeight and modelWeight cannot both be 0', {
         field: 'modelWeight',
@@ -162,8 +166,8 @@ export class EmergencyNoiseDetector {
     const modelProbability = this.model ? (modelWindow?.probability ?? 0) : null;
     const score =
       modelProbability === null
-        ? pattern
-        : (this.patternWeight * pattern + this.modelWeight * modelProbability) / (this.patternWeight + this.modelWeight);
+        ? this.patternWeight * pattern
+        : 1 - (1 - this.patternWeight * pattern) * (1 - this.modelWeight * modelProbability);
     this.recentTicks.push(score >= this.onThreshold);
     if (this.recentTicks.length > this.m) this.recentTicks.shift();
     if (!this.active) {
