@@ -39,6 +39,27 @@ describe('EmergencyNoiseDetector (signal processing only)', () => {
     });
   }
 
+  it('tolerates ±20% timing deviations and rejects larger ones', async () => {
+    const withTiming = async (pulseSeconds: number, gapSeconds: number, pauseSeconds: number) => {
+      const bg = generateSyntheticClip('pink_noise', { seed: 6, sampleRate: SR, durationSeconds: 16, levelDb: -30 }).samples;
+      const alarm = generateSyntheticClip('fire_alarm', {
+        seed: 7,
+        sampleRate: SR,
+        durationSeconds: 12,
+        alarmPhaseSeconds: 0,
+        alarmTiming: { pulseSeconds, gapSeconds, pauseSeconds },
+      }).samples;
+      const padded = new Float32Array(bg.length);
+      padded.set(alarm, 2 * SR);
+      return (await run(new EmergencyNoiseDetector({ sampleRate: SR }), mixAtSnr(padded, bg, 0))).filter((e) => e.type === 'onset').length;
+    };
+    expect(await withTiming(0.58, 0.42, 1.3)).toBe(1); // +16% / −16% / −13%
+    expect(await withTiming(0.42, 0.58, 1.7)).toBe(1);
+    expect(await withTiming(0.8, 0.5, 1.5)).toBe(0); // pulses 60% too long
+    expect(await withTiming(0.5, 0.8, 1.5)).toBe(0); // gaps 60% too long
+    expect(await withTiming(0.5, 0.5, 0.9)).toBe(0); // pause too short: a different pattern
+  });
+
   it('raises nothing on noise alone, and nothing on a steady 1 Hz beeper (no 1.5 s pause)', async () => {
     for (const kind of ['white_noise', 'pink_noise', 'brown_noise'] as const) {
       const detector = new EmergencyNoiseDetector({ sampleRate: SR });
