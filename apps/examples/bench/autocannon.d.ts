@@ -21,6 +21,7 @@ declare module 'autocannon' {
     timeout?: number;
     headers?: Record<string, string>;
     body?: string;
+    workers?: number;
     requests?: { setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> }[];
   }
   function autocannon(options: Options): Promise<Result>;
