@@ -6,6 +6,7 @@ export {
   type ServiceCreateOptions,
   type ClassifyOptions,
   type BatchItem,
+  type ServiceTrainingHistory,
 } from './service/noise-classifier-service';
 export type { PipelineRuntime } from './service/pipeline-runtime';
 export { DEFAULT_MODEL_FILE, defaultModelLocation } from './default-model';

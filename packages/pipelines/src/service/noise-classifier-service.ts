@@ -9,6 +9,7 @@ import {
 } from '@noise-classifier/config';
 import type { AudioInput, ModelInputBatch } from '@noise-classifier/features';
 import {
+  createModelMetadata,
   exportOnnx,
   loadTfjsModel,
   readOnnxModelInfo,
@@ -27,6 +28,15 @@ import type { FrontEnd } from './front-end';
 import type { PipelineRuntime } from './pipeline-runtime';
 import { aggregateRows, argmax, softmaxRows, topKOf } from './probabilities';
 import { StreamingClassifier, type StreamingOptions } from '../streaming/streaming-classifier';
+import { trainModel, type TrainOptions } from '../training/train';
+import type { TrainingHistory } from '../wire/history-wire';
+
+/** `train()`'s result: the seed's four curves plus where training stopped. */
+export interface ServiceTrainingHistory extends TrainingHistory {
+  bestEpoch: number;
+  epochsRun: number;
+  stoppedEarly: boolean;
+}
 
 export interface ServiceCreateOptions {
   /** Inference settings (createInferenceConfig input); `modelPath` may also be given here. */
@@ -74,19 +84,21 @@ interface PreparedClip {
  */
 export class NoiseClassifierService {
   readonly config: InferenceConfig;
-  readonly metadata: ModelMetadata;
-  readonly labels: readonly string[];
-  readonly featureConfig: AudioFeatureConfig;
-  readonly backendName: string;
-  /** Where the model came from (path, 'bytes' or 'tfjs'). */
-  readonly modelLocation: string;
-  private readonly modelBytes: Uint8Array;
+  /** Model metadata, labels and feature config; replaced when `train()` swaps in a new model. */
+  metadata: ModelMetadata;
+  labels: readonly string[];
+  featureConfig: AudioFeatureConfig;
+  backendName: string;
+  /** Where the model came from (path, 'bytes', 'tfjs' or 'trained'). */
+  modelLocation: string;
+  private modelBytes: Uint8Array;
   private readonly runtime?: PipelineRuntime;
-  private readonly tfjsModel?: unknown;
+  private tfjsModel?: unknown;
   private session: InferenceSession | null;
-  /** The tfjs model was loaded here (from tfjsFiles), so dispose() releases it too. */
+  private readonly backend: InferenceBackend;
+  /** The tfjs model was loaded or trained here, so dispose() releases it too. */
   private ownsTfjsModel = false;
-  private readonly frontEnd: FrontEnd;
+  private frontEnd: FrontEnd;
 
   private constructor(init: {
     config: InferenceConfig;
@@ -94,6 +106,7 @@ export class NoiseClassifierService {
     modelBytes: Uint8Array;
     modelLocation: string;
     runtime?: PipelineRuntime;
+    backend: InferenceBackend;
     session: InferenceSession;
     frontEnd: FrontEnd;
     tfjsModel?: unknown;
@@ -105,6 +118,7 @@ export class NoiseClassifierService {
     this.modelBytes = init.modelBytes;
     this.modelLocation = init.modelLocation;
     this.runtime = init.runtime;
+    this.backend = init.backend;
     this.session = init.session;
     this.backendName = init.session.backendName;
     this.frontEnd = init.frontEnd;
@@ -187,7 +201,7 @@ export class NoiseClassifierService {
       { ...(config.numThreads === undefined ? {} : { numThreads: config.numThreads }), device: config.device },
     );
     const frontEnd = await createFrontEnd(metadata.featureConfig, metadata.modelConfig.inputChannels);
-    return new NoiseClassifierService({ config, metadata, modelBytes, modelLocation, runtime, session, frontEnd, tfjsModel: options.tfjsModel });
+    return new NoiseClassifierService({ config, metadata, modelBytes, modelLocation, runtime, backend, session, frontEnd, tfjsModel: options.tfjsModel });
   }
 
   /** Same as `create({ modelPath })` (the seed's load). */
@@ -280,6 +294,54 @@ export class NoiseClassifierService {
   createStream(options: StreamingOptions = {}): StreamingClassifier {
     this.checkOpen();
     return new StreamingClassifier(this, this.frontEnd, options);
+  }
+
+  /**
+   * The seed's `service.train(train_dataset, val_dataset, config)`: trains a new model on the datasets (architecture
+   * from `options.modelConfig`, default cnn_small; labels from the data) with the trainer of this package, then this
+   * service switches to it, so `classify`, `export('onnx')` and `export('tfjs')` use the trained model. Returns the
+   * history (camelCase; `toWireHistory` gives the seed's `train_loss`, `train_acc`, `val_loss`, `val_acc`).
+   */
+  async train(
+    trainDataset: Parameters<typeof trainModel>[0],
+    valDataset: Parameters<typeof trainModel>[1],
+    config: Parameters<typeof trainModel>[2] = {},
+    options: TrainOptions = {},
+  ): Promise<ServiceTrainingHistory> {
+    this.checkOpen();
+    const outcome = await trainModel(trainDataset, valDataset, config, options);
+    const metadata = createModelMetadata({
+      modelConfig: outcome.modelConfig,
+      featureConfig: outcome.featureConfig ?? this.featureConfig,
+      createdAt: new Date().toISOString(),
+      trainingMetrics: { epochs: outcome.epochsRun, bestEpoch: outcome.bestEpoch, backend: outcome.backend, seconds: outcome.seconds },
+    });
+    await this.replaceModel(outcome.model, metadata);
+    return { ...outcome.history, bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun, stoppedEarly: outcome.stoppedEarly };
+  }
+
+  /** Swaps in a tfjs model (exported to ONNX for the runtime); the old session and owned model are released. */
+  private async replaceModel(model: unknown, metadata: ModelMetadata): Promise<void> {
+    const bytes = exportOnnx(model as Parameters<typeof exportOnnx>[0], metadata);
+    const session = await this.backend.createSession(
+      { format: 'onnx', bytes },
+      { ...(this.config.numThreads === undefined ? {} : { numThreads: this.config.numThreads }), device: this.config.device },
+    );
+    const frontEnd = await createFrontEnd(metadata.featureConfig, metadata.modelConfig.inputChannels);
+    const oldSession = this.session;
+    const oldModel = this.ownsTfjsModel ? (this.tfjsModel as { dispose(): void } | undefined) : undefined;
+    this.session = session;
+    this.backendName = session.backendName;
+    this.frontEnd = frontEnd;
+    this.modelBytes = bytes;
+    this.metadata = metadata;
+    this.labels = metadata.labels;
+    this.featureConfig = metadata.featureConfig;
+    this.modelLocation = 'trained';
+    this.tfjsModel = model;
+    this.ownsTfjsModel = true;
+    await oldSession?.dispose();
+    if (oldModel && oldModel !== model) oldModel.dispose();
   }
 
   /**
