@@ -40,6 +40,15 @@ describe('noise-classifier classify', () => {
     }
   });
 
+  it('classifies a bundled real clip with the bundled default model when --model is omitted', async () => {
+    const r = await cli('classify', join(CLIPS, 'dog_barking', '2-114587-A.ogg'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/untrained/);
+    const [out] = JSON.parse(r.stdout);
+    expect(out.metadata.untrained).toBe(false);
+    expect(out.probabilities).toHaveProperty('dog_barking');
+  });
+
   it('prints a table with a timeline for --window/--hop, and a progress bar for many files', async () => {
     const many = join(dir, 'many');
     for (let i = 0; i < 3; i++) cpSync(CLIPS, join(many, String(i)), { recursive: true });

@@ -116,6 +116,20 @@ describe('NoiseClassifierService.create / export', () => {
     expect(readdirSync(dir)).toEqual(['m.onnx']);
   });
 
+  it('uses the bundled default model when no model is given (nodeRuntime or nodePipelineRuntime)', async () => {
+    const { nodePipelineRuntime } = await import('../src/node/index');
+    for (const runtime of [nodeRuntime, nodePipelineRuntime]) {
+      const bundled = await NoiseClassifierService.create({ runtime });
+      expect(bundled.modelLocation).toMatch(/pipelines[\\/]models[\\/]default-model\.onnx$/);
+      expect(bundled.metadata.untrained).toBe(false);
+      expect(bundled.labels).toEqual(expect.arrayContaining(['dog_barking', 'rain_heavy', 'fire_alarm', 'silence']));
+      const r = await bundled.classify(dog);
+      expect(r.metadata?.untrained).toBe(false);
+      expect(bundled.labels).toContain(r.predictedClass);
+      await bundled.dispose();
+    }
+  });
+
   it('refuses torchscript (pointing to ONNX) and tfjs for an ONNX-only service', async () => {
     await expect(service.export('/tmp/x.pt', 'torchscript')).rejects.toMatchObject({ code: 'E_UNSUPPORTED_FORMAT', message: expect.stringMatching(/ONNX/) });
     await expect(service.export('/tmp/x', 'tfjs')).rejects.toThrow(/tfjs export needs a trained tfjs checkpoint/);
