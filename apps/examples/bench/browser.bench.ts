@@ -1,7 +1,8 @@
 /**
  * Browser latency of the demo's runtime (onnxruntime-web, WebAssembly) in headless Debian Chromium, next to
  * onnxruntime-node on the same model in the same run:
- *   - per-model forward pass of one 128×128 window (batch 1), 1 thread and N threads (cross-origin isolated page);
+ *   - per-model forward pass of one 128×128 window (batch 1) and of 8 windows, after a 30-run warm-up (V8 tiers the
+ *     wasm module up in the background), 1 and 2 threads (cross-origin isolated page);
  *   - cold start: navigation → first classification result of a real clip (fresh profile each time).
  *
  *   npx tsx --conditions=@noise-classifier/source bench/browser.bench.ts <dir with *.onnx> [model.onnx ...]
@@ -24,7 +25,7 @@ if (!modelDir || models.length === 0) {
 const RUNS = Number(process.env.RUNS ?? 30);
 const clip = fileURLToPath(new URL('../test/fixtures/dog-bark.ogg', import.meta.url));
 
-type Bench = (url: string, runs: number, batch: number) => Promise<{ medianMs: number; p90Ms: number }>;
+type Bench = (url: string, runs: number, batch: number, warmup?: number) => Promise<{ medianMs: number; p90Ms: number }>;
 
 async function nodeLatency(file: string): Promise<number> {
   const service = await NoiseClassifierService.create({ runtime: nodeRuntime, model: new Uint8Array(await readFile(file)) });
@@ -33,7 +34,7 @@ async function nodeLatency(file: string): Promise<number> {
   // The same input as the page's benchmark.
   const data = new Float32Array(channels * fc.spectrogramHeight * fc.spectrogramWidth).map((_, i) => Math.sin(i * 12.9898) * 1.5);
   const one = { data, count: 1, channels, height: fc.spectrogramHeight, width: fc.spectrogramWidth, startFrames: [0], validFrames: [fc.spectrogramWidth] };
-  for (let i = 0; i < 3; i++) await service.predictWindows(one);
+  for (let i = 0; i < 30; i++) await service.predictWindows(one);
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
@@ -70,17 +71,28 @@ async function main() {
 
     const browser = await launchChromium();
     try {
-      for (const threads of [1, 2]) {
+      for (const threads of (process.env.THREADS ?? '1,2').split(',').map(Number)) {
         const page = await browser.context.newPage();
         await page.goto(`${server.url}?threads=${threads}`);
         await page.waitForSelector('#status[data-state="ready"]', { timeout: 120_000 });
         const info = await page.evaluate(() => ({ isolated: globalThis.crossOriginIsolated, webgpu: 'gpu' in navigator && !!(navigator as { gpu?: unknown }).gpu }));
         for (const model of models) {
-          const r = await page.evaluate(
-            ([url, runs]) => ((window as unknown as { __demo: { benchmark: Bench } }).__demo.benchmark)(url as string, runs as number, 1),
-            [`./${model}`, RUNS] as const,
-          );
-          const row = { model, threads, 'browser wasm median ms': +r.medianMs.toFixed(1), 'p90 ms': +r.p90Ms.toFixed(1), isolated: info.isolated, webgpu: info.webgpu };
+          const bench = (batch: number) =>
+            page.evaluate(
+              ([url, runs, b]) => ((window as unknown as { __demo: { benchmark: Bench } }).__demo.benchmark)(url as string, runs as number, b as number, 30),
+              [`./${model}`, RUNS, batch] as const,
+            );
+          const r = await bench(1);
+          const r8 = await bench(8);
+          const row = {
+            model,
+            threads,
+            'batch 1 median ms': +r.medianMs.toFixed(1),
+            'batch 1 p90 ms': +r.p90Ms.toFixed(1),
+            'batch 8 ms per window': +(r8.medianMs / 8).toFixed(1),
+            isolated: info.isolated,
+            webgpu: info.webgpu,
+          };
           rows.push(row);
           console.log(JSON.stringify(row));
         }
