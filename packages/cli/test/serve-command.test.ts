@@ -62,13 +62,16 @@ describe('noise-classifier serve', () => {
 
   it("answers the seed's curl example verbatim, with a real base64 clip", async () => {
     const clip = readFileSync(new URL('../../server/test/fixtures/dog-bark.ogg', import.meta.url)).toString('base64');
+    // The seed's command, with the base64 of a real clip in place of "base64encodedaudio" (the seed's port 5000 is
+    // replaced by a free port).
     const body = path.join(dir, 'body.json');
-    await writeFile(body, `{\n    "audio_data": "${clip}",\n    "sample_rate": 48000\n  }`);
+    const data = `{\n    "audio_data": "${clip}",\n    "sample_rate": 48000\n  }`;
+    await writeFile(body, data);
     const { stdout } = await run('curl', [
-      '-s', '-X', 'POST', `${url}/api/audio/classify`,
+      '-X', 'POST', `${url}/api/audio/classify`,
       '-H', 'Authorization: Bearer token',
       '-H', 'Content-Type: application/json',
-      '-d', `@${body}`,
+      '-d', data,
     ]);
     const result = JSON.parse(stdout);
     expect(Object.keys(result)).toEqual(expect.arrayContaining(['noise_type', 'confidence', 'all_predictions', 'model_version', 'predicted_class', 'top_k']));
