@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests talk to for real: redis-server (BullMQ queue tests) and chromium (browser demo).
+# Debian packages the tests talk to for real: redis-server (BullMQ queue tests), chromium (browser demo e2e)
+# and curl (the seed's curl example against `noise-classifier serve`).
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
