@@ -27,7 +27,7 @@ export { decodeAudio } from './io/decode';
 export { decodeWav, type DecodeOptions } from './io/wav';
 export { resample, type ResampleOptions } from './io/resample';
 export { prepareAudio, checkSamples, DEFAULT_MAX_DURATION_SECONDS, type PrepareAudioOptions } from './io/prepare-audio';
-export { makeModelWindows, windowStarts, framesToSeconds, secondsToFrames, windowTimes, type ModelWindowOptions } from './windows';
+export { makeModelWindows, concatModelInputBatches, windowStarts, framesToSeconds, secondsToFrames, windowTimes, type ModelWindowOptions } from './windows';
 export { createRandom, type Random, type RandomOptions } from './augment/random';
 export { timeMask, frequencyMask, type MaskOptions, type MaskRange, type MaskedSpectrogram } from './augment/spec-augment';
 export { randomGain, timeShift, addNoise, type GainOptions, type TimeShiftOptions, type NoiseOptions } from './augment/waveform';

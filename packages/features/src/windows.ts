@@ -122,3 +122,39 @@ export function windowTimes(batch: Pick<ModelInputBatch, 'startFrames' | 'validF
     endSeconds: framesToSeconds(start + batch.validFrames[i] - 1, config),
   }));
 }
+
+/**
+ * Joins window batches of the same [channels × height × width] into one, in order, so windows of several clips
+ * can go to the model in a single call.
+ */
+export function concatModelInputBatches(batches: readonly ModelInputBatch[]): ModelInputBatch {
+  if (batches.length === 0) {
+    throw new NoiseClassifierError('E_BAD_AUDIO', 'No window batches to join', { field: 'batches', expected: 'at least one batch', received: 'none' });
+  }
+  const { channels, height, width } = batches[0];
+  for (const [i, b] of batches.entries()) {
+    if (b.channels !== channels || b.height !== height || b.width !== width) {
+      throw new NoiseClassifierError('E_BAD_AUDIO', 'Window batches of different shapes cannot be joined', {
+        field: `batches[${i}]`,
+        expected: `windows of ${channels}×${height}×${width}`,
+        received: `windows of ${b.channels}×${b.height}×${b.width}`,
+      });
+    }
+  }
+  const count = batches.reduce((n, b) => n + b.count, 0);
+  const data = new Float32Array(count * channels * height * width);
+  let offset = 0;
+  for (const b of batches) {
+    data.set(b.data, offset);
+    offset += b.data.length;
+  }
+  return {
+    data,
+    count,
+    channels,
+    height,
+    width,
+    startFrames: batches.flatMap((b) => b.startFrames),
+    validFrames: batches.flatMap((b) => b.validFrames),
+  };
+}

@@ -132,3 +132,24 @@ describe('frames ↔ seconds', () => {
     expect(times[times.length - 1].endSeconds).toBeCloseTo((199 * 512) / 48000, 12);
   });
 });
+
+describe('concatModelInputBatches', () => {
+  it('joins batches in order and refuses mismatched shapes', async () => {
+    const { concatModelInputBatches } = await import('../src/index');
+    const make = (count: number, value: number, height = 2) => ({
+      data: new Float32Array(count * height * 3).fill(value),
+      count,
+      channels: 1,
+      height,
+      width: 3,
+      startFrames: Array.from({ length: count }, (_, i) => i * 10),
+      validFrames: Array.from({ length: count }, () => 3),
+    });
+    const joined = concatModelInputBatches([make(2, 1), make(1, 7)]);
+    expect(joined.count).toBe(3);
+    expect(Array.from(joined.data.subarray(12))).toEqual([7, 7, 7, 7, 7, 7]);
+    expect(joined.startFrames).toEqual([0, 10, 0]);
+    expect(() => concatModelInputBatches([make(1, 1), make(1, 1, 4)])).toThrow(/different shapes/);
+    expect(() => concatModelInputBatches([])).toThrow(/No window batches/);
+  });
+});

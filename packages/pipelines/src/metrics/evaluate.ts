@@ -1,5 +1,5 @@
 import { NoiseClassifierError, describeValue, type WindowAggregation } from '@noise-classifier/config';
-import type { ModelInputBatch } from '@noise-classifier/features';
+import { concatModelInputBatches, type ModelInputBatch } from '@noise-classifier/features';
 import type { NoiseDataset } from '../data/noise-dataset';
 import type { NoiseClassifierService } from '../service/noise-classifier-service';
 import { aggregateRows, argmax } from '../service/probabilities';
@@ -59,7 +59,7 @@ export async function evaluate(
   let done = 0;
   const flush = async () => {
     if (pending.length === 0) return;
-    const probs = await service.predictWindows(concat(pending.map((p) => p.batch)));
+    const probs = await service.predictWindows(concatModelInputBatches(pending.map((p) => p.batch)));
     let row = 0;
     for (const { index, batch } of pending) {
       const agg = aggregateRows(probs.subarray(row * classes, (row + batch.count) * classes), batch.count, classes, aggregation);
@@ -86,22 +86,3 @@ export async function evaluate(
   return { ...report, predictions };
 }
 
-function concat(batches: readonly ModelInputBatch[]): ModelInputBatch {
-  const { channels, height, width } = batches[0];
-  const count = batches.reduce((n, b) => n + b.count, 0);
-  const data = new Float32Array(count * channels * height * width);
-  let offset = 0;
-  for (const b of batches) {
-    data.set(b.data, offset);
-    offset += b.data.length;
-  }
-  return {
-    data,
-    count,
-    channels,
-    height,
-    width,
-    startFrames: batches.flatMap((b) => b.startFrames),
-    validFrames: batches.flatMap((b) => b.validFrames),
-  };
-}

@@ -7,7 +7,7 @@ import {
   type InferenceConfig,
   type WindowAggregation,
 } from '@noise-classifier/config';
-import type { AudioInput, ModelInputBatch } from '@noise-classifier/features';
+import { concatModelInputBatches, type AudioInput, type ModelInputBatch } from '@noise-classifier/features';
 import {
   createModelMetadata,
   exportOnnx,
@@ -445,7 +445,7 @@ export class NoiseClassifierService {
         count += w.count;
         parts.push(w);
       }
-      batch = concatBatches(parts);
+      batch = concatModelInputBatches(parts);
     }
     return { batch, segments, durationSeconds: samples.length / cfg.sampleRate };
   }
@@ -594,22 +594,3 @@ function sliceFrames(data: Float32Array, bins: number, frames: number, start: nu
   return out;
 }
 
-function concatBatches(parts: readonly ModelInputBatch[]): ModelInputBatch {
-  const { channels, height, width } = parts[0];
-  const count = parts.reduce((n, p) => n + p.count, 0);
-  const data = new Float32Array(count * channels * height * width);
-  let offset = 0;
-  for (const p of parts) {
-    data.set(p.data, offset);
-    offset += p.data.length;
-  }
-  return {
-    data,
-    count,
-    channels,
-    height,
-    width,
-    startFrames: parts.flatMap((p) => p.startFrames),
-    validFrames: parts.flatMap((p) => p.validFrames),
-  };
-}
