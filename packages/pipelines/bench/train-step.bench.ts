@@ -13,6 +13,9 @@ import * as tf from '@tensorflow/tfjs';
 import { buildModel } from '@noise-classifier/models';
 import { createModelConfig } from '@noise-classifier/config';
 import { AdamW } from '../src/training/adamw';
+import { Trainer } from '../src/training/trainer';
+import { examplesSource } from '../src/training/window-source';
+import { createWorkerGradientHelper } from '../src/node/gradient-worker';
 import { selectTrainingBackend } from '../src/training/training-backend';
 
 const steps = Number(process.argv[2] ?? 5);
@@ -44,6 +47,29 @@ async function tfjsStepSeconds(architecture: string): Promise<number> {
   return times[Math.floor(times.length / 2)]!;
 }
 
+/** Seconds per step through the Trainer, on one thread or with a worker thread computing half of each batch. */
+async function trainerStepSeconds(architecture: string, parallel: boolean): Promise<number> {
+  const labels = Array.from({ length: 10 }, (_, i) => `c${i}`);
+  const model = await buildModel(createModelConfig({ architecture, labels, dropout: 0.2 }), {}, { tf, seed: 1 });
+  const inputs = Array.from({ length: BATCH * steps }, (_, i) => Float32Array.from({ length: 128 * 128 }, (_, k) => Math.sin(k * ((i % 10) + 1) * 1e-3)));
+  const data = examplesSource({ inputs, labels: inputs.map((_, i) => i % 10), classNames: labels, inputShape: [1, 128, 128] });
+  // Under tsx the worker needs the TypeScript loader and the source condition; built packages need neither.
+  const helper = parallel ? createWorkerGradientHelper(model, { execArgv: ['--conditions=@noise-classifier/source'], loader: 'tsx/esm/api' }) : undefined;
+  const config = { numEpochs: 1, batchSize: BATCH, device: 'wasm', learningRate: 1e-3 } as const;
+  const options = { tf, ...(helper ? { gradientHelper: helper } : {}) };
+  const warm = new Trainer(model, config, options);
+  await warm.fit(examplesSource({ ...data, inputs: inputs.slice(0, BATCH), labels: data.targets.slice(0, BATCH), classNames: labels, inputShape: [1, 128, 128] } as never), null);
+  warm.dispose();
+  const trainer = new Trainer(model, config, options);
+  const t = performance.now();
+  await trainer.fit(data, null);
+  const seconds = (performance.now() - t) / 1000 / steps;
+  trainer.dispose();
+  await helper?.dispose();
+  model.dispose();
+  return seconds;
+}
+
 function torchStepSeconds(threads: number): { reference_cnn_s: number; efficientnet_b0_s: number } | null {
   const script = fileURLToPath(new URL('./torch_train_ref.py', import.meta.url));
   try {
@@ -72,3 +98,14 @@ console.log('|---|---|---|---|---|');
 console.log(row('cnn_small (reference CNN)', cnn, torch?.reference_cnn_s));
 console.log(row('efficientnet_b0', b0, torch?.efficientnet_b0_s));
 if (!torch) console.log('PyTorch reference not available (/usr/bin/python3 with torch and torchvision needed).');
+
+// Two cores: our trainer with a worker thread (data parallel) against PyTorch with two threads.
+const oneThread = await trainerStepSeconds('cnn_small', false);
+const twoThreads = await trainerStepSeconds('cnn_small', true);
+const torch2 = torchStepSeconds(2);
+console.log('');
+console.log(`cnn_small through the Trainer (batch assembly, loss, AdamW), mean of ${steps} steps:`);
+console.log('| cores | ours s/step | PyTorch s/step | ours / PyTorch |');
+console.log('|---|---|---|---|');
+console.log(`| 1 (main thread) | ${oneThread.toFixed(3)} | ${torch ? torch.reference_cnn_s.toFixed(3) : 'n/a'} | ${torch ? (oneThread / torch.reference_cnn_s).toFixed(2) : 'n/a'} |`);
+console.log(`| 2 (main + worker thread) | ${twoThreads.toFixed(3)} | ${torch2 ? torch2.reference_cnn_s.toFixed(3) : 'n/a'} | ${torch2 ? (twoThreads / torch2.reference_cnn_s).toFixed(2) : 'n/a'} |`);

@@ -62,8 +62,19 @@ export interface TrainerOptions {
    * over all `numEpochs` (by optimiser step, so a resumed run continues on the same curve).
    */
   readonly learningRateSchedule?: 'constant' | 'cosine';
+  /**
+   * Computes half of every batch elsewhere (e.g. a worker thread with its own tfjs: `createWorkerGradientHelper`
+   * in `@noise-classifier/pipelines/node`), so training uses two cores.
+   */
+  readonly gradientHelper?: GradientHelper;
   /** Clock in ms (tests). */
   readonly now?: () => number;
+}
+
+/** Computes the gradients of part of a batch with a copy of the model (another thread or process). */
+export interface GradientHelper {
+  compute(request: { weights: NamedArray[]; batch: Batch; dropoutSeed: number }): Promise<{ grads: Record<string, Float32Array>; loss: number; correct: number }>;
+  dispose(): Promise<void>;
 }
 
 export interface TrainingResult {
@@ -77,7 +88,8 @@ export interface TrainingResult {
   readonly seconds: number;
 }
 
-interface Batch {
+/** A batch as the trainer builds it (NHWC inputs). */
+export interface Batch {
   readonly x: Float32Array;
   /** Soft targets, batch × classes. */
   readonly y: Float32Array;
@@ -173,7 +185,7 @@ export class Trainer {
           const t = now();
           const items = members.slice(m, m + micro);
           const batch = await this.makeBatch(train, items, epoch, classWeights, totalWeight, numClasses, derivePrng(config.seed, 2, epoch, start + m));
-          const { loss, correct: c, grads } = this.gradients(batch, variables, deriveSeed(config.seed, 3, epoch, start + m));
+          const { loss, correct: c, grads } = await this.gradients(batch, variables, params, deriveSeed(config.seed, 3, epoch, start + m));
           accumulated = accumulate(tf, accumulated, grads);
           lossSum += loss * totalWeight;
           correct += c;
@@ -309,30 +321,67 @@ export class Trainer {
     return { x, y, w: wt, hard, size };
   }
 
-  private gradients(batch: Batch, variables: tfType.Variable[], dropoutSeed: number): { loss: number; correct: number; grads: Record<string, tfType.Tensor> } {
-    const { tf, model } = this;
-    const [h, w, c] = model.inputs[0]!.shape.slice(1) as number[];
-    seedDropout(model, dropoutSeed);
-    let predicted: tfType.Tensor | undefined;
-    const { value, grads } = tf.tidy(() => {
-      const x = tf.tensor4d(batch.x, [batch.size, h!, w!, c!]);
-      const y = tf.tensor2d(batch.y, [batch.size, batch.y.length / batch.size]);
-      const sw = tf.tensor1d(batch.w);
-      return tf.variableGrads(() => {
-        const logits = model.apply(x, { training: true }) as tfType.Tensor2D;
-        predicted = tf.keep(tf.argMax(logits, 1));
-        const ce = tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1));
-        return tf.sum(tf.mul(ce, sw)) as tfType.Scalar;
-      }, variables);
-    });
-    const loss = value.dataSync()[0]!;
-    value.dispose();
-    const pred = predicted!.dataSync();
-    predicted!.dispose();
-    let correct = 0;
-    for (let b = 0; b < batch.size; b++) if (pred[b] === batch.hard[b]) correct += 1;
-    return { loss, correct, grads };
+  /** Gradients of one micro-batch; with a gradient helper, half the batch runs there in parallel. */
+  private async gradients(batch: Batch, variables: tfType.Variable[], params: AdamWParam[], dropoutSeed: number):
+    Promise<{ loss: number; correct: number; grads: Record<string, tfType.Tensor> }> {
+    const helper = this.options.gradientHelper;
+    if (!helper || batch.size < 2) return batchGradients(this.tf, this.model, variables, batch, dropoutSeed);
+    const { tf } = this;
+    const half = Math.ceil(batch.size / 2);
+    const [mine, theirs] = splitBatch(batch, half);
+    // The helper gets the current weights (batch-norm statistics included) and returns the gradient of its half;
+    // losses are normalised by the whole effective batch's weight, so the two halves' gradients simply add.
+    const remote = helper.compute({ weights: readWeights(this.model), batch: theirs, dropoutSeed: deriveSeed(dropoutSeed, 1) });
+    const local = batchGradients(tf, this.model, variables, mine, dropoutSeed);
+    const r = await remote;
+    for (const p of params) {
+      const g = r.grads[p.key];
+      const prev = local.grads[p.variable.name];
+      if (!g || !prev) continue;
+      local.grads[p.variable.name] = tf.tidy(() => tf.add(prev, tf.tensor(g, p.variable.shape)));
+      prev.dispose();
+    }
+    return { loss: local.loss + r.loss, correct: local.correct + r.correct, grads: local.grads };
   }
+}
+
+function splitBatch(batch: Batch, n: number): [Batch, Batch] {
+  const plane = batch.x.length / batch.size;
+  const classes = batch.y.length / batch.size;
+  const part = (from: number, to: number): Batch => ({
+    x: batch.x.slice(from * plane, to * plane), y: batch.y.slice(from * classes, to * classes),
+    w: batch.w.slice(from, to), hard: batch.hard.slice(from, to), size: to - from,
+  });
+  return [part(0, n), part(n, batch.size)];
+}
+
+/**
+ * Loss (class-weighted cross-entropy, weights pre-normalised), its gradients for `variables` and the number of
+ * correct arg-max predictions for one batch, in training mode. Shared by the trainer and gradient helpers.
+ */
+export function batchGradients(tf: Tf, model: tfType.LayersModel, variables: tfType.Variable[], batch: Batch, dropoutSeed: number):
+  { loss: number; correct: number; grads: Record<string, tfType.Tensor> } {
+  const [h, w, c] = model.inputs[0]!.shape.slice(1) as number[];
+  seedDropout(model, dropoutSeed);
+  let predicted: tfType.Tensor | undefined;
+  const { value, grads } = tf.tidy(() => {
+    const x = tf.tensor4d(batch.x, [batch.size, h!, w!, c!]);
+    const y = tf.tensor2d(batch.y, [batch.size, batch.y.length / batch.size]);
+    const sw = tf.tensor1d(batch.w);
+    return tf.variableGrads(() => {
+      const logits = model.apply(x, { training: true }) as tfType.Tensor2D;
+      predicted = tf.keep(tf.argMax(logits, 1));
+      const ce = tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1));
+      return tf.sum(tf.mul(ce, sw)) as tfType.Scalar;
+    }, variables);
+  });
+  const loss = value.dataSync()[0]!;
+  value.dispose();
+  const pred = predicted!.dataSync();
+  predicted!.dispose();
+  let correct = 0;
+  for (let b = 0; b < batch.size; b++) if (pred[b] === batch.hard[b]) correct += 1;
+  return { loss, correct, grads };
 }
 
 /** Class probabilities per item: windows batched through the model, softmax, mean over the item's windows. */
