@@ -3,7 +3,7 @@ import { buildModel, loadTf, type TfModule } from '@noise-classifier/models';
 import type * as tfType from '@tensorflow/tfjs';
 import type { NoiseDataset } from '../data/noise-dataset';
 import type { CheckpointStore } from './checkpoint';
-import { Trainer, predictSource, type EpochSummary, type TrainingProgress, type TrainingResult } from './trainer';
+import { Trainer, predictSource, type EpochSummary, type GradientHelper, type TrainingProgress, type TrainingResult } from './trainer';
 import { toWindowSource, type TrainingExamples, type WindowSource } from './window-source';
 
 export interface TrainOptions {
@@ -20,6 +20,8 @@ export interface TrainOptions {
   readonly maxEpochsThisCall?: number;
   readonly inputNoiseDb?: number;
   readonly learningRateSchedule?: 'constant' | 'cosine';
+  /** Builds a helper that computes half of each batch elsewhere (e.g. `createWorkerGradientHelper` in Node). */
+  readonly createGradientHelper?: (model: tfType.LayersModel) => GradientHelper;
 }
 
 export interface TrainOutcome extends TrainingResult {
@@ -49,13 +51,15 @@ export async function train(
   const featureConfig = 'featureConfig' in trainDataset ? (trainDataset as NoiseDataset).featureConfig : undefined;
   const modelConfig = createModelConfig({ architecture: 'cnn_small', ...options.modelConfig, labels: [...trainSource.labels], numClasses: trainSource.labels.length });
   const model = options.model ?? (await buildModel(modelConfig, featureConfig ?? {}, { tf, seed: trainingConfig.seed }));
-  const trainer = new Trainer(model, trainingConfig, { ...options, tf });
+  const gradientHelper = options.createGradientHelper?.(model);
+  const trainer = new Trainer(model, trainingConfig, { ...options, tf, ...(gradientHelper ? { gradientHelper } : {}) });
   try {
     const result = await trainer.fit(trainSource, valSource);
     const validationProbabilities = valSource ? await predictSource(tf, model, valSource) : [];
     return { ...result, model, labels: trainSource.labels, modelConfig, ...(featureConfig ? { featureConfig } : {}), validationProbabilities };
   } finally {
     trainer.dispose();
+    await gradientHelper?.dispose();
   }
 }
 
