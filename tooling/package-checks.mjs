@@ -51,7 +51,9 @@ for (const { dir, manifest } of packages) {
   const tarball = path.join(tarballDir, packed[0].filename);
   tarballs.push({ name, tarball, manifest });
   try {
-    run(path.join(root, 'node_modules/.bin/attw'), [tarball, '--format', 'ascii', '--no-color'], { cwd: dir });
+    // Profile node16: our engines field is Node >= 20.19, whose resolution (like bundlers') follows `exports`; the
+    // node10 profile ignores `exports` and cannot see subpath entries such as `/register`.
+    run(path.join(root, 'node_modules/.bin/attw'), [tarball, '--format', 'ascii', '--no-color', '--profile', 'node16'], { cwd: dir });
     record(`${name}: arethetypeswrong`, true);
   } catch (error) {
     record(`${name}: arethetypeswrong`, false, `${error.stdout ?? ''}${error.stderr ?? ''}`.trim().slice(0, 2000));

@@ -1,4 +1,4 @@
 import { libraryConfig } from '../../tooling/tsup-config';
 
-// train-thread is the worker-thread entry that train-in-thread.ts starts next to the bundle.
-export default libraryConfig({ entry: ['src/index.ts', 'src/train-thread.ts'] });
+// bullmq is the opt-in Redis queue entry; train-thread is the worker-thread entry that train-in-thread.ts starts next to the bundle.
+export default libraryConfig({ entry: ['src/index.ts', 'src/bullmq.ts', 'src/train-thread.ts'] });

@@ -98,7 +98,8 @@ describe('noise-classifier worker', () => {
     const helpers = new URL('../../server/test/helpers/', import.meta.url).href;
     const { startRedis } = (await import(`${helpers}redis.ts`)) as typeof import('../../server/test/helpers/redis');
     const { testModelPath } = (await import(serverTestHelpers)) as { testModelPath: () => Promise<string> };
-    const { BullmqJobQueue, enqueueClassifyBatch } = await import('@noise-classifier/server');
+    const { enqueueClassifyBatch } = await import('@noise-classifier/server');
+    const { BullmqJobQueue } = await import('@noise-classifier/server/bullmq');
     const redis = await startRedis();
     const dataRoot = fileURLToPath(new URL('../../server/test/fixtures/', import.meta.url));
     const worker = startCli(['worker', '--redis', redis.url, '--queue', 'cli', '--data-root', dataRoot, '--model', await testModelPath()]);

@@ -8,7 +8,6 @@ export { MetricsRegistry, Counter, Gauge, Histogram } from './http/metrics';
 export { buildOpenApiDocument } from './http/openapi';
 export { sniffContainer, decodeBase64Field, decodeRawPcm, ACCEPTED_AUDIO_TYPES, RAW_PCM_TYPES } from './http/audio-input';
 
-export { startWorker, type StartWorkerOptions } from './worker';
 export { startServer, type StartServerOptions, type RunningServer } from './serve';
 
 export { classifierFromService, loadClassifier, decodeAudioFile, type ServiceLike, type LoadClassifierOptions } from './service-classifier';
@@ -38,6 +37,5 @@ export {
   type ClassifyBatchItem,
 } from './jobs/job-queue';
 export { InProcessJobQueue, type InProcessQueueOptions } from './jobs/in-process-queue';
-export { BullmqJobQueue, BullmqJobWorker, DEFAULT_QUEUE_NAME, type BullmqConnectionOptions, type BullmqWorkerOptions } from './jobs/bullmq-queue';
 export { createJobProcessor, validateJobData, type JobProcessorOptions, type TrainRunner, type TrainRunRequest, type TrainRunResult } from './jobs/processors';
 export { resolveUnderRoot } from './jobs/data-root';

@@ -61,7 +61,10 @@ export function registerServeCommand(program: Command, io: CliIo): Command {
 export async function runServe(options: ServeCommandOptions, io: CliIo) {
   const server = await import('@noise-classifier/server');
   const workDir = options.workDir ?? (await import('node:path')).join((await import('node:os')).tmpdir(), 'noise-classifier-work');
-  const queue = options.redis ? new server.BullmqJobQueue({ redisUrl: options.redis, ...(options.queue ? { queueName: options.queue } : {}) }) : undefined;
+  // BullMQ is loaded only when a Redis URL asks for it (see @noise-classifier/server/bullmq).
+  const queue = options.redis
+    ? new (await import('@noise-classifier/server/bullmq')).BullmqJobQueue({ redisUrl: options.redis, ...(options.queue ? { queueName: options.queue } : {}) })
+    : undefined;
   const running = await server.startServer({
     port: options.port,
     host: options.host,

@@ -43,8 +43,9 @@ export function registerWorkerCommand(program: Command, io: CliIo): Command {
 
 export async function runWorker(options: WorkerCommandOptions, io: CliIo) {
   const server = await import('@noise-classifier/server');
+  const bullmq = await import('@noise-classifier/server/bullmq');
   const workDir = options.workDir ?? (await import('node:path')).join((await import('node:os')).tmpdir(), 'noise-classifier-work');
-  const worker = await server.startWorker({
+  const worker = await bullmq.startWorker({
     redisUrl: options.redis,
     ...(options.queue ? { queueName: options.queue } : {}),
     ...(options.dataRoot ? { dataRoot: options.dataRoot } : {}),
@@ -56,6 +57,6 @@ export async function runWorker(options: WorkerCommandOptions, io: CliIo) {
     lockDurationMs: options.lockMs,
     stalledIntervalMs: options.stalledMs,
   });
-  io.stdout(`noise-classifier worker ready (queue ${options.queue ?? server.DEFAULT_QUEUE_NAME})\n`);
+  io.stdout(`noise-classifier worker ready (queue ${options.queue ?? bullmq.DEFAULT_QUEUE_NAME})\n`);
   return worker;
 }
