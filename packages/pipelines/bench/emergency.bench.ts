@@ -149,10 +149,10 @@ async function main(): Promise<void> {
     for (const b of backgrounds) {
       for (let t = 0; t < TRIALS; t++) {
         const excerptLen = Math.min(b.samples.length, EXCERPT_SECONDS * RATE);
-        const start = prng.int(Math.max(1, b.samples.length - excerptLen));
+        const start = prng.int(0, Math.max(1, b.samples.length - excerptLen) - 1);
         const excerpt = b.samples.slice(start, start + excerptLen);
         const alarmStart = prng.uniform(2, excerptLen / RATE - ALARM_SECONDS - 1);
-        const alarm = generateSyntheticClip('fire_alarm', { sampleRate: RATE, durationSeconds: ALARM_SECONDS, alarmPhaseSeconds: 0, seed: prng.int(2 ** 31) });
+        const alarm = generateSyntheticClip('fire_alarm', { sampleRate: RATE, durationSeconds: ALARM_SECONDS, alarmPhaseSeconds: 0, seed: prng.int(0, 2 ** 31 - 1) });
         const i0 = Math.round(alarmStart * RATE);
         const segment = excerpt.subarray(i0, i0 + alarm.samples.length);
         excerpt.set(mixAtSnr(alarm.samples, segment, snr), i0);

@@ -36,7 +36,7 @@ export {
   type MetricsOptions,
 } from './metrics/classification-metrics';
 export { evaluate, type EvaluateOptions, type EvaluationResult, type ClipPrediction } from './metrics/evaluate';
-export { createPrng, shuffled, type Prng } from './synthetic/prng';
+export { createPrng, shuffled } from './synthetic/prng';
 export { powerLawNoise, NOISE_COLOUR_EXPONENTS } from './synthetic/coloured-noise';
 export { ISO_8201_T3, t3CycleSeconds, t3PulseOffsets, t3IsOn, type T3Timing } from './synthetic/alarm-pattern';
 export {

@@ -13,7 +13,7 @@ function chunks(x: Float32Array, seed: number): Float32Array[] {
   const prng = createPrng(seed);
   const out: Float32Array[] = [];
   for (let i = 0; i < x.length; ) {
-    const n = 1 + prng.int(4000);
+    const n = 1 + prng.int(0, 4000 - 1);
     out.push(x.slice(i, i + n));
     i += n;
   }

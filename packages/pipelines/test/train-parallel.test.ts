@@ -19,7 +19,7 @@ describe('data-parallel training with a worker thread', () => {
   it('gives the same weights as one thread (the halves’ gradients add up to the batch gradient)', async () => {
     await selectTrainingBackend(tf, 'wasm');
     const prng = createPrng(3);
-    const inputs = Array.from({ length: 24 }, (_, i) => Float32Array.from({ length: 64 }, (_, p) => prng.gaussian() * 0.5 + (Math.floor(p / 8) >> 1 === i % 3 ? 1 : 0)));
+    const inputs = Array.from({ length: 24 }, (_, i) => Float32Array.from({ length: 64 }, (_, p) => prng.normal() * 0.5 + (Math.floor(p / 8) >> 1 === i % 3 ? 1 : 0)));
     const data = examplesSource({ inputs, labels: inputs.map((_, i) => i % 3), classNames: ['a', 'b', 'c'], inputShape: [1, 8, 8] });
     const config = { numEpochs: 2, batchSize: 8, learningRate: 1e-2, device: 'wasm', classWeighting: 'balanced', seed: 5 } as const;
 

@@ -21,7 +21,7 @@ function bands(count: number, classes: number, seed: number, noise = 0.5): Train
   for (let i = 0; i < count; i++) {
     const k = i % classes;
     const x = new Float32Array(H * W);
-    for (let p = 0; p < x.length; p++) x[p] = noise * prng.gaussian() + (Math.floor(p / W) >> 1 === k ? 1.5 : 0);
+    for (let p = 0; p < x.length; p++) x[p] = noise * prng.normal() + (Math.floor(p / W) >> 1 === k ? 1.5 : 0);
     inputs.push(x);
     labels.push(k);
   }

@@ -1,5 +1,5 @@
 import type { Spectrogram } from '@noise-classifier/features';
-import type { Prng } from '../synthetic/prng';
+import type { Random } from '@noise-classifier/features';
 
 /** Spectrogram-domain augmentation, so cached features can be augmented without decoding again. */
 export interface SpectrogramAugmentOptions {
@@ -14,16 +14,16 @@ export interface SpectrogramAugmentOptions {
 }
 
 /** A random `width`-frame window of the spectrogram (the time-shift augmentation); shorter ones are returned whole. */
-export function cropWindow(spec: Spectrogram, width: number, prng: Prng): Spectrogram {
+export function cropWindow(spec: Spectrogram, width: number, prng: Random): Spectrogram {
   if (spec.frames <= width) return spec;
-  const start = prng.int(spec.frames - width + 1);
+  const start = prng.int(0, spec.frames - width);
   const data = new Float32Array(spec.bins * width);
   for (let b = 0; b < spec.bins; b++) data.set(spec.data.subarray(b * spec.frames + start, b * spec.frames + start + width), b * width);
   return { data, bins: spec.bins, frames: width };
 }
 
 /** Gain plus SpecAugment masks (masked cells take the spectrogram's minimum, i.e. silence in dB). */
-export function augmentSpectrogram(spec: Spectrogram, options: SpectrogramAugmentOptions, prng: Prng): Spectrogram {
+export function augmentSpectrogram(spec: Spectrogram, options: SpectrogramAugmentOptions, prng: Random): Spectrogram {
   const { gainDb = 6, freqMasks = 2, freqMaskWidth = 12, timeMasks = 2, timeMaskWidth = 16 } = options;
   const data = Float32Array.from(spec.data);
   const offset = prng.uniform(-gainDb, gainDb);
@@ -33,13 +33,13 @@ export function augmentSpectrogram(spec: Spectrogram, options: SpectrogramAugmen
     if (data[i] < min) min = data[i];
   }
   for (let m = 0; m < freqMasks; m++) {
-    const w = prng.int(Math.min(freqMaskWidth, spec.bins) + 1);
-    const f0 = prng.int(spec.bins - w + 1);
+    const w = prng.int(0, Math.min(freqMaskWidth, spec.bins));
+    const f0 = prng.int(0, spec.bins - w);
     for (let b = f0; b < f0 + w; b++) data.fill(min, b * spec.frames, (b + 1) * spec.frames);
   }
   for (let m = 0; m < timeMasks; m++) {
-    const w = prng.int(Math.min(timeMaskWidth, spec.frames) + 1);
-    const t0 = prng.int(spec.frames - w + 1);
+    const w = prng.int(0, Math.min(timeMaskWidth, spec.frames));
+    const t0 = prng.int(0, spec.frames - w);
     for (let b = 0; b < spec.bins; b++) data.fill(min, b * spec.frames + t0, b * spec.frames + t0 + w);
   }
   return { data, bins: spec.bins, frames: spec.frames };

@@ -9,7 +9,8 @@ import {
 import type { ModelInputBatch, Spectrogram } from '@noise-classifier/features';
 import type { FrontEnd } from '../service/front-end';
 import { createFrontEnd } from '../service/create-front-end';
-import { createPrng, shuffled, type Prng } from '../synthetic/prng';
+import type { Random } from '@noise-classifier/features';
+import { createPrng, shuffled } from '../synthetic/prng';
 import { augmentSpectrogram, cropWindow, type SpectrogramAugmentOptions } from './augment';
 import { decodeSpectrogram, encodeSpectrogram, featureConfigHash, sha256Hex, type FeatureCacheStore } from './feature-cache';
 import { parseManifest } from './manifest';
@@ -98,7 +99,7 @@ export class NoiseDataset {
   readonly folds: readonly (number | undefined)[];
   readonly augment: SpectrogramAugmentOptions | null;
   private readonly shared: Shared;
-  private readonly prng: Prng;
+  private readonly prng: Random;
 
   constructor(sources: readonly DatasetSource[], labels: readonly (number | string)[], options: NoiseDatasetOptions = {}) {
     if (!Array.isArray(sources)) {

@@ -1,5 +1,5 @@
 import FFT from 'fft.js';
-import type { Prng } from './prng';
+import type { Random } from '@noise-classifier/features';
 
 /**
  * Power-law noise with power spectral density ∝ f^(-exponent): 0 white, 1 pink, 2 brown, −1 blue.
@@ -11,7 +11,7 @@ export function powerLawNoise(
   length: number,
   exponent: number,
   sampleRate: number,
-  prng: Prng,
+  prng: Random,
   minFrequency = 10,
 ): Float32Array {
   let size = 2;
@@ -23,8 +23,8 @@ export function powerLawNoise(
     const f = (k * sampleRate) / size;
     // Nothing below minFrequency: subsonic drift would dominate brown noise's RMS without being audible.
     const scale = f < minFrequency ? 0 : Math.pow(f, -exponent / 2);
-    spectrum[2 * k] = prng.gaussian() * scale;
-    spectrum[2 * k + 1] = k === half ? 0 : prng.gaussian() * scale;
+    spectrum[2 * k] = prng.normal() * scale;
+    spectrum[2 * k + 1] = k === half ? 0 : prng.normal() * scale;
   }
   // Hermitian symmetry so the inverse transform is real.
   for (let k = 1; k < half; k++) {

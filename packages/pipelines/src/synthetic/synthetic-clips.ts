@@ -1,7 +1,8 @@
 import { NoiseClassifierError, checkInteger, checkNumber } from '@noise-classifier/config';
 import { ISO_8201_T3, t3CycleSeconds, t3PulseOffsets, type T3Timing } from './alarm-pattern';
 import { NOISE_COLOUR_EXPONENTS, powerLawNoise } from './coloured-noise';
-import { createPrng, type Prng } from './prng';
+import type { Random } from '@noise-classifier/features';
+import { createPrng } from './prng';
 
 /**
  * Sounds that can honestly be synthesised. Everything else in the taxonomy (traffic, rain, dogs…) needs real
@@ -110,7 +111,7 @@ function scaleInPlace(x: Float32Array, gain: number): void {
 }
 
 /** Digital zero half the time, otherwise a very low noise floor (−90…−70 dBFS), as real "silent" rooms have. */
-function silence(length: number, sampleRate: number, prng: Prng, levelDb?: number): Float32Array {
+function silence(length: number, sampleRate: number, prng: Random, levelDb?: number): Float32Array {
   if (levelDb === undefined && prng.next() < 0.5) return new Float32Array(length);
   const floor = powerLawNoise(length, prng.uniform(0, 1), sampleRate, prng);
   scaleInPlace(floor, dbToGain(levelDb ?? prng.uniform(-90, -70)));
@@ -118,7 +119,7 @@ function silence(length: number, sampleRate: number, prng: Prng, levelDb?: numbe
 }
 
 /** Piezo sounder: a near-square tone (odd harmonics) gated by the T3 pattern with 5 ms raised-cosine ramps. */
-function t3Alarm(length: number, sampleRate: number, prng: Prng, options: SyntheticClipOptions) {
+function t3Alarm(length: number, sampleRate: number, prng: Random, options: SyntheticClipOptions) {
   const timing = options.alarmTiming ?? ISO_8201_T3;
   const cycle = t3CycleSeconds(timing);
   const frequency = options.alarmFrequency ?? prng.uniform(2900, 3300);
@@ -156,7 +157,7 @@ function t3Alarm(length: number, sampleRate: number, prng: Prng, options: Synthe
 }
 
 /** Mains hum: the fundamental and harmonics up to 8×, falling ~1/k with random phases, over a faint pink floor. */
-function mainsHum(length: number, sampleRate: number, prng: Prng, options: SyntheticClipOptions): Float32Array {
+function mainsHum(length: number, sampleRate: number, prng: Random, options: SyntheticClipOptions): Float32Array {
   const f0 = options.mainsFrequency ?? (prng.next() < 0.5 ? 50 : 60);
   const gain = dbToGain(options.levelDb ?? prng.uniform(-30, -12));
   const floor = powerLawNoise(length, 1, sampleRate, prng);

@@ -4,7 +4,9 @@ import type { TrainingHistory } from '../wire/history-wire';
 import { AdamW, type AdamWParam } from './adamw';
 import { CHECKPOINT_FILE, decodeCheckpoint, encodeCheckpoint, type CheckpointStore, type NamedArray, type TrainingCheckpoint } from './checkpoint';
 import { resolveClassWeights } from './class-weights';
-import { derivePrng, deriveSeed, sampleBeta } from './random';
+import type { Random } from '@noise-classifier/features';
+import { shuffled } from '../synthetic/prng';
+import { derivePrng, deriveSeed } from './random';
 import { selectTrainingBackend } from './training-backend';
 import type { WindowSource } from './window-source';
 
@@ -294,18 +296,18 @@ export class Trainer {
       // One stream per (epoch, item): the same draw whatever the batch size or accumulation.
       const prng = derivePrng(config.seed, 4, epoch, i);
       const { data, count } = await source.windows(i, augmenting ? prng : null);
-      const pick = count > 1 ? prng.int(count) : 0;
+      const pick = count > 1 ? prng.int(0, count - 1) : 0;
       const window = data.subarray(pick * plane, (pick + 1) * plane);
       const target = source.targets[i]!;
       writeNhwc(window, x, b * plane, c, h, w);
-      if (noiseDb > 0) for (let k = b * plane; k < (b + 1) * plane; k++) x[k]! += noiseDb * prng.gaussian();
+      if (noiseDb > 0) for (let k = b * plane; k < (b + 1) * plane; k++) x[k]! += noiseDb * prng.normal();
       y[b * numClasses + target] = 1;
       wt[b] = classWeights[target]! / totalWeight;
       hard[b] = target;
     }
     if (augmenting && config.mixupAlpha > 0 && size > 1) {
       // Mixup inside the micro-batch: x' = λ·x + (1−λ)·x[perm], targets and loss weights mixed alike.
-      const lambda = sampleBeta(batchPrng, config.mixupAlpha);
+      const lambda = batchPrng.beta(config.mixupAlpha, config.mixupAlpha);
       const perm = permutation(size, batchPrng);
       const x0 = x.slice();
       const y0 = y.slice();
@@ -472,13 +474,8 @@ function writeNhwc(src: Float32Array, dst: Float32Array, offset: number, c: numb
   }
 }
 
-function permutation(n: number, prng: { int(n: number): number }): number[] {
-  const out = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = prng.int(i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
+function permutation(n: number, random: Random): number[] {
+  return shuffled(Array.from({ length: n }, (_, i) => i), random);
 }
 
 function accumulate(tf: Tf, acc: Record<string, tfType.Tensor> | null, grads: Record<string, tfType.Tensor>): Record<string, tfType.Tensor> {

@@ -3,7 +3,7 @@ import type { Spectrogram } from '@noise-classifier/features';
 import { augmentSpectrogram, cropWindow, type SpectrogramAugmentOptions } from '../data/augment';
 import type { NoiseDataset } from '../data/noise-dataset';
 import { modelWindows } from '../service/create-front-end';
-import type { Prng } from '../synthetic/prng';
+import type { Random } from '@noise-classifier/features';
 
 /**
  * What the trainer reads: labelled items, each one or more model windows [channels × height × width] (NCHW).
@@ -19,7 +19,7 @@ export interface WindowSource {
   readonly augment: SpectrogramAugmentOptions | null;
   readonly inputShape: readonly [channels: number, height: number, width: number];
   /** Windows of item `i` (`count` × C×H×W floats); augmented with `prng` when given and the source augments. */
-  windows(i: number, prng: Prng | null): Promise<{ data: Float32Array; count: number }>;
+  windows(i: number, prng: Random | null): Promise<{ data: Float32Array; count: number }>;
 }
 
 /** In-memory examples (already model windows), e.g. for fine-tuning from a handful of recordings. */
