@@ -63,7 +63,7 @@ export function formatInspect({ file, sizeBytes, info }: InspectResult): string 
     `  labels:      ${m.labels.slice(0, 8).join(', ')}${m.labels.length > 8 ? `, … (${m.labels.length - 8} more)` : ''}`,
   ];
   if (m.createdAt) lines.push(`  created:     ${m.createdAt}`);
-  if (m.trainingMetrics) lines.push(`  training:    ${JSON.stringify(m.trainingMetrics)}`);
+  if (m.trainingMetrics) lines.push(`  training:    ${summariseTrainingMetrics(m.trainingMetrics)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -95,3 +95,20 @@ export const inspectCommand: CommandModule = {
       });
   },
 };
+
+/** One line for people: scalars as they are, per-epoch curves as their length and last value (`--json` has all). */
+function summariseTrainingMetrics(metrics: Readonly<Record<string, unknown>>): string {
+  const describe = (value: unknown): string => {
+    if (Array.isArray(value) && !value.every((v) => v === null || typeof v === 'number')) return value.map((v) => describe(v)).join(' + ');
+    if (Array.isArray(value)) {
+      const last = [...value].reverse().find((v) => v !== null);
+      return `${value.length} epochs${typeof last === 'number' ? `, last ${Number(last.toFixed(4))}` : ''}`;
+    }
+    if (value !== null && typeof value === 'object') {
+      return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${describe(v)}`).join('; ')} }`;
+    }
+    return JSON.stringify(value);
+  };
+  return Object.entries(metrics).map(([k, v]) => `${k} ${describe(v)}`).join(', ');
+}
+
