@@ -21,7 +21,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-[ -d node_modules ] && [ -z "${FORCE_NPM_CI:-}" ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || npm ci --no-audit --no-fund
 rm -rf packages/*/.test-results apps/*/.test-results
 npx nx run-many -t build typecheck lint test --output-style=stream
 node tooling/package-checks.mjs | tee .package-checks.log
