@@ -78,7 +78,7 @@ export async function runClassify(paths: readonly string[], options: ClassifyCom
     if (options.json) {
       const wire: (WireClassification & { file: string })[] = results.map(({ file, result }) => ({ file, ...toWireClassification(result) }));
       io.stdout(`${JSON.stringify(wire, null, 2)}\n`);
-    } else io.stdout(formatTable(results, options.topK));
+    } else if (results.length > 0) io.stdout(formatTable(results, options.topK)); // no empty table when every file failed
     if (failures.length > 0) {
       throw new NoiseClassifierError('E_BAD_AUDIO', `${failures.length} of ${files.length} files could not be classified`, {
         field: 'files',
