@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { NoiseClassifierError } from '@noise-classifier/config';
+import type { NoiseClassifierError } from '@noise-classifier/config';
 import { decodeAudio, decodeWav } from '../src/index';
-import { buildWav, dequantise, fixture, quantise, rms, sine, type WavSpec } from './io-helpers';
+import { buildWav, dequantise, fixture, quantise, rejectionOf, rms, sine, type WavSpec } from './io-helpers';
 
-async function codeOf(promise: Promise<unknown> | (() => unknown)): Promise<string> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    expect(error).toBeInstanceOf(NoiseClassifierError);
-    return (error as NoiseClassifierError).code;
-  }
-  throw new Error('expected a NoiseClassifierError');
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<NoiseClassifierError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(NoiseClassifierError);
-    return error as NoiseClassifierError;
-  }
-  throw new Error('expected a NoiseClassifierError');
+async function codeOf(pending: Promise<unknown> | (() => unknown)): Promise<string> {
+  return (await rejectionOf(pending)).code;
 }
 
 /** Pearson correlation of a and b[lag..], best over lags in [-maxLag, maxLag]. */
@@ -159,17 +143,17 @@ describe('decodeWav: chunk structure', () => {
   it('names an unsupported WAV codec (IMA ADPCM, A-law)', async () => {
     const adpcm = buildWav({ channels, sampleRate: 8000, kind: 'pcm16' });
     new DataView(adpcm.buffer).setUint16(20, 0x0011, true);
-    const error = await errorOf(decodeAudio(adpcm));
+    const error = await rejectionOf(decodeAudio(adpcm));
     expect(error.code).toBe('E_UNSUPPORTED_CODEC');
     expect(error.message).toContain('IMA ADPCM');
     const alaw = adpcm.slice();
     new DataView(alaw.buffer).setUint16(20, 0x0006, true);
-    expect((await errorOf(decodeAudio(alaw))).message).toContain('A-law');
+    expect((await rejectionOf(decodeAudio(alaw))).message).toContain('A-law');
   });
 
   it('float WAVs with NaN or Infinity are rejected with the frame index', async () => {
     const bytes = buildWav({ channels: [[0.1, Number.NaN, 0.2]], sampleRate: 8000, kind: 'float32' });
-    const error = await errorOf(decodeAudio(bytes));
+    const error = await rejectionOf(decodeAudio(bytes));
     expect(error.code).toBe('E_BAD_AUDIO');
     expect(error.message).toContain('samples[1]');
   });
@@ -185,7 +169,7 @@ describe('decodeAudio: container sniffing and bad input', () => {
   it('empty input is E_BAD_AUDIO; a string is E_BAD_AUDIO; random bytes are E_DECODE', async () => {
     expect(await codeOf(decodeAudio(new Uint8Array(0)))).toBe('E_BAD_AUDIO');
     expect(await codeOf(decodeAudio('hello' as unknown as Uint8Array))).toBe('E_BAD_AUDIO');
-    const error = await errorOf(decodeAudio(new Uint8Array([0x00, 0x01, 0x02, 0x03, 0x04])));
+    const error = await rejectionOf(decodeAudio(new Uint8Array([0x00, 0x01, 0x02, 0x03, 0x04])));
     expect(error.code).toBe('E_DECODE');
     expect(error.message).toContain('00 01 02 03 04');
   });
@@ -199,15 +183,15 @@ describe('decodeAudio: container sniffing and bad input', () => {
     page[26] = 1;
     page[27] = opusHead.length;
     page.set(opusHead, 28);
-    const opus = await errorOf(decodeAudio(page));
+    const opus = await rejectionOf(decodeAudio(page));
     expect(opus.code).toBe('E_UNSUPPORTED_CODEC');
     expect(opus.message).toContain('Opus');
     const adts = new Uint8Array([0xff, 0xf1, 0x50, 0x80, 0x02, 0x1f, 0xfc, 0, 0, 0]);
-    expect((await errorOf(decodeAudio(adts))).message).toContain('AAC');
+    expect((await rejectionOf(decodeAudio(adts))).message).toContain('AAC');
     const mp4 = new Uint8Array([0, 0, 0, 0x20, ...new TextEncoder().encode('ftypM4A '), 0, 0, 0, 0]);
-    expect((await errorOf(decodeAudio(mp4))).code).toBe('E_UNSUPPORTED_CODEC');
+    expect((await rejectionOf(decodeAudio(mp4))).code).toBe('E_UNSUPPORTED_CODEC');
     const webm = new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 0, 0, 0, 0]);
-    expect((await errorOf(decodeAudio(webm))).message).toContain('WebM');
+    expect((await rejectionOf(decodeAudio(webm))).message).toContain('WebM');
   });
 });
 
@@ -247,7 +231,7 @@ describe('decodeAudio: real files', () => {
   it('a truncated FLAC file is an error (STREAMINFO sample count), or flagged when allowed', async () => {
     const bytes = fixture('us8k-drilling-1s.flac');
     const cut = bytes.subarray(0, Math.floor(bytes.length * 0.6));
-    const error = await errorOf(decodeAudio(cut));
+    const error = await rejectionOf(decodeAudio(cut));
     expect(error.code).toBe('E_DECODE');
     expect(error.message).toMatch(/truncated|corrupt/);
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { NoiseClassifierError } from '@noise-classifier/config';
 
 export function fixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(fileURLToPath(new URL(`./fixtures/audio/${name}`, import.meta.url))));
@@ -136,4 +137,15 @@ export function rms(x: ArrayLike<number>, from = 0, to = x.length): number {
   let s = 0;
   for (let i = from; i < to; i++) s += x[i] * x[i];
   return Math.sqrt(s / Math.max(1, to - from));
+}
+
+/** The NoiseClassifierError a promise (or a throwing function) fails with; anything else fails the test. */
+export async function rejectionOf(pending: Promise<unknown> | (() => unknown)): Promise<NoiseClassifierError> {
+  try {
+    await (typeof pending === 'function' ? pending() : pending);
+  } catch (error) {
+    if (!(error instanceof NoiseClassifierError)) throw new Error(`expected a NoiseClassifierError, got ${String(error)}`);
+    return error;
+  }
+  throw new Error('expected a NoiseClassifierError, nothing was thrown');
 }

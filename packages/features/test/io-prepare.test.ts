@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createAudioFeatureConfig, NoiseClassifierError } from '@noise-classifier/config';
+import { createAudioFeatureConfig } from '@noise-classifier/config';
 import { decodeWav, prepareAudio, resample } from '../src/index';
-import { buildWav, fixture, rms, sine } from './io-helpers';
-
-async function failure(promise: Promise<unknown>): Promise<NoiseClassifierError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(NoiseClassifierError);
-    return error as NoiseClassifierError;
-  }
-  throw new Error('expected a NoiseClassifierError');
-}
+import { buildWav, fixture, rejectionOf, rms, sine } from './io-helpers';
 
 describe('prepareAudio', () => {
   it('decodes bytes and resamples to config.sampleRate (default 48 kHz)', async () => {
@@ -37,33 +27,33 @@ describe('prepareAudio', () => {
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6);
     const same = await prepareAudio(x, { sampleRate: 48000 });
     expect(same).toEqual(Float32Array.from(x));
-    const missing = await failure(prepareAudio(x));
+    const missing = await rejectionOf(prepareAudio(x));
     expect(missing.code).toBe('E_SAMPLE_RATE');
     expect(missing.field).toBe('sampleRate');
   });
 
   it('bad inputs: empty, NaN/Infinity (index named), non-numeric, wrong type', async () => {
-    const empty = await failure(prepareAudio(new Float32Array(0), { sampleRate: 16000 }));
+    const empty = await rejectionOf(prepareAudio(new Float32Array(0), { sampleRate: 16000 }));
     expect(empty.code).toBe('E_BAD_AUDIO');
     expect(empty.message).toContain('empty');
-    const nan = await failure(prepareAudio(Float32Array.from([0, 0.1, Number.NaN]), { sampleRate: 16000 }));
+    const nan = await rejectionOf(prepareAudio(Float32Array.from([0, 0.1, Number.NaN]), { sampleRate: 16000 }));
     expect(nan.code).toBe('E_BAD_AUDIO');
     expect(nan.field).toBe('audio[2]');
     expect(nan.message).toContain('NaN');
-    const inf = await failure(prepareAudio([0, Number.POSITIVE_INFINITY], { sampleRate: 16000 }));
+    const inf = await rejectionOf(prepareAudio([0, Number.POSITIVE_INFINITY], { sampleRate: 16000 }));
     expect(inf.field).toBe('audio[1]');
     expect(inf.message).toContain('Infinity');
-    const text = await failure(prepareAudio([0, '0.5' as unknown as number], { sampleRate: 16000 }));
+    const text = await rejectionOf(prepareAudio([0, '0.5' as unknown as number], { sampleRate: 16000 }));
     expect(text.field).toBe('audio[1]');
     expect(text.message).toContain('"0.5"');
-    const obj = await failure(prepareAudio({ samples: [1] } as unknown as Float32Array, { sampleRate: 16000 }));
+    const obj = await rejectionOf(prepareAudio({ samples: [1] } as unknown as Float32Array, { sampleRate: 16000 }));
     expect(obj.code).toBe('E_BAD_AUDIO');
-    expect((await failure(prepareAudio(new Uint8Array(0)))).code).toBe('E_BAD_AUDIO');
+    expect((await rejectionOf(prepareAudio(new Uint8Array(0)))).code).toBe('E_BAD_AUDIO');
   });
 
   it('sample rate ≤ 0, non-integer or above 384 kHz is E_SAMPLE_RATE with the value', async () => {
     for (const sampleRate of [0, -8000, 44100.5, 384001, Number.NaN]) {
-      const error = await failure(prepareAudio(new Float32Array(10), { sampleRate }));
+      const error = await rejectionOf(prepareAudio(new Float32Array(10), { sampleRate }));
       expect(error.code).toBe('E_SAMPLE_RATE');
       expect(error.message).toContain(String(sampleRate));
     }
@@ -71,16 +61,16 @@ describe('prepareAudio', () => {
     expect((await prepareAudio(new Float32Array(384), { sampleRate: 384000 })).length).toBe(48);
     // A WAV header claiming 500 kHz is caught too.
     const wav = buildWav({ channels: [new Float64Array(100)], sampleRate: 500000, kind: 'pcm16' });
-    expect((await failure(prepareAudio(wav))).code).toBe('E_SAMPLE_RATE');
+    expect((await rejectionOf(prepareAudio(wav))).code).toBe('E_SAMPLE_RATE');
   });
 
   it('too long → E_INPUT_TOO_LARGE, for samples and for files', async () => {
-    const long = await failure(prepareAudio(new Float32Array(16000 * 3), { sampleRate: 16000, maxDurationSeconds: 2 }));
+    const long = await rejectionOf(prepareAudio(new Float32Array(16000 * 3), { sampleRate: 16000, maxDurationSeconds: 2 }));
     expect(long.code).toBe('E_INPUT_TOO_LARGE');
     expect(long.message).toContain('3.000 s');
-    const file = await failure(prepareAudio(fixture('us8k-drilling-14113-4-0-0.wav'), { maxDurationSeconds: 1 }));
+    const file = await rejectionOf(prepareAudio(fixture('us8k-drilling-14113-4-0-0.wav'), { maxDurationSeconds: 1 }));
     expect(file.code).toBe('E_INPUT_TOO_LARGE');
-    const ogg = await failure(prepareAudio(fixture('esc10-dog-bark-1-100032-A.ogg'), { maxDurationSeconds: 1 }));
+    const ogg = await rejectionOf(prepareAudio(fixture('esc10-dog-bark-1-100032-A.ogg'), { maxDurationSeconds: 1 }));
     expect(ogg.code).toBe('E_INPUT_TOO_LARGE');
   });
 });

@@ -1,4 +1,3 @@
-import { isNoiseClassifierError, type NoiseClassifierError } from '@noise-classifier/config';
 import { NoiseClassifierService } from '@noise-classifier/pipelines';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { resetDeprecationWarnings, silenceDeprecations } from '../src/deprecatio
 import { ML_MODEL_V2_PATH_ENV, MLService } from '../src/ml-service';
 import { alarmClip, CLIP_SAMPLE_RATE, wavBytes } from './helpers/build-fixtures';
 import { fixtureBytes, migrationWorkdir } from './helpers/fixtures';
+import { rejection } from './helpers/rejection';
 import { captureWarnings } from './helpers/warnings';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -17,15 +17,6 @@ const float32Bytes = (samples: Float32Array) => {
   samples.forEach((s, i) => view.setFloat32(i * 4, s, true));
   return out;
 };
-
-async function rejection(p: Promise<unknown>): Promise<NoiseClassifierError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isNoiseClassifierError(error)) throw new Error(`expected a NoiseClassifierError, got ${String(error)}`);
-  return error;
-}
 
 describe('MLService', () => {
   let modelPath: string;

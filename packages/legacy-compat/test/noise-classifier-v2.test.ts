@@ -1,4 +1,3 @@
-import { isNoiseClassifierError, type NoiseClassifierError } from '@noise-classifier/config';
 import { NoiseClassifierService, toWireClassification } from '@noise-classifier/pipelines';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { join } from 'node:path';
@@ -8,16 +7,8 @@ import { resetDeprecationWarnings, silenceDeprecations } from '../src/deprecatio
 import { NoiseClassifierV2 } from '../src/noise-classifier-v2';
 import { alarmClip, CLIP_SAMPLE_RATE, FIXTURE_LABELS } from './helpers/build-fixtures';
 import { fixtureBytes, migrationWorkdir } from './helpers/fixtures';
+import { rejection } from './helpers/rejection';
 import { captureWarnings } from './helpers/warnings';
-
-async function rejection(p: Promise<unknown>): Promise<NoiseClassifierError> {
-  const error = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isNoiseClassifierError(error)) throw new Error(`expected a NoiseClassifierError, got ${String(error)}`);
-  return error;
-}
 
 describe('NoiseClassifierV2 over NoiseClassifierService', () => {
   let modelPath: string;
