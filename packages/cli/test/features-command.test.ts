@@ -6,38 +6,23 @@ import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAudioFeatureConfig } from '@noise-classifier/config';
-import { TorchAudioFeatureExtractor, decodeWav, resample } from '@noise-classifier/features';
+import { TorchAudioFeatureExtractor, decodeWav, encodeWav, resample } from '@noise-classifier/features';
 import { colormapTable, decodeNpy, encodeNpy, perceptualColor, renderSpectrogramPng, runCli, runFeatures } from '../src/index';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** 16-bit mono WAV of a rising chirp plus a little noise, written by hand so the test needs no fixture. */
+/** 16-bit mono WAV of a rising chirp plus a little noise, made here so the test needs no fixture. */
 function writeChirpWav(path: string, sampleRate = 22050, seconds = 1): Uint8Array {
   const n = sampleRate * seconds;
-  const bytes = new Uint8Array(44 + 2 * n);
-  const v = new DataView(bytes.buffer);
-  const text = (o: number, s: string) => [...s].forEach((c, i) => (bytes[o + i] = c.charCodeAt(0)));
-  text(0, 'RIFF');
-  v.setUint32(4, 36 + 2 * n, true);
-  text(8, 'WAVE');
-  text(12, 'fmt ');
-  v.setUint32(16, 16, true);
-  v.setUint16(20, 1, true);
-  v.setUint16(22, 1, true);
-  v.setUint32(24, sampleRate, true);
-  v.setUint32(28, sampleRate * 2, true);
-  v.setUint16(32, 2, true);
-  v.setUint16(34, 16, true);
-  text(36, 'data');
-  v.setUint32(40, 2 * n, true);
+  const samples = new Float32Array(n);
   let seed = 1;
   for (let i = 0; i < n; i++) {
     const t = i / sampleRate;
     seed = (seed * 1103515245 + 12345) >>> 0;
-    const x = 0.5 * Math.sin(2 * Math.PI * (100 * t + 2000 * t * t)) + 0.01 * (seed / 2 ** 32 - 0.5);
-    v.setInt16(44 + 2 * i, Math.round(x * 32767), true);
+    samples[i] = 0.5 * Math.sin(2 * Math.PI * (100 * t + 2000 * t * t)) + 0.01 * (seed / 2 ** 32 - 0.5);
   }
+  const bytes = encodeWav(samples, sampleRate);
   writeFileSync(path, bytes);
   return bytes;
 }

@@ -25,6 +25,7 @@ export { computeDeltas } from './dsp/deltas';
 // Input: decoding, resampling, model windows, augmentation.
 export { decodeAudio } from './io/decode';
 export { decodeWav, type DecodeOptions } from './io/wav';
+export { encodeWav, type EncodeWavOptions, type WavSampleFormat } from './io/wav-encode';
 export { resample, type ResampleOptions } from './io/resample';
 export { prepareAudio, checkSamples, DEFAULT_MAX_DURATION_SECONDS, type PrepareAudioOptions } from './io/prepare-audio';
 export { makeModelWindows, concatModelInputBatches, windowStarts, framesToSeconds, secondsToFrames, windowTimes, type ModelWindowOptions } from './windows';

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { encodeWav } from '@noise-classifier/features';
 import { buildModel, calibrateBatchNorm, createModelMetadata, exportOnnx, loadTf } from '@noise-classifier/models';
 import { generateSyntheticClip } from '@noise-classifier/pipelines';
 
@@ -23,26 +24,9 @@ export async function untrainedModelBytes(): Promise<Uint8Array> {
   return bytes;
 }
 
-/** 16-bit PCM mono WAV. */
+/** 16-bit PCM mono WAV (loud samples clipped). */
 export function wavBytes(samples: Float32Array, sampleRate: number): Uint8Array {
-  const out = new Uint8Array(44 + samples.length * 2);
-  const view = new DataView(out.buffer);
-  const ascii = (offset: number, text: string) => [...text].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
-  ascii(0, 'RIFF');
-  view.setUint32(4, 36 + samples.length * 2, true);
-  ascii(8, 'WAVE');
-  ascii(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, 'data');
-  view.setUint32(40, samples.length * 2, true);
-  samples.forEach((s, i) => view.setInt16(44 + i * 2, Math.round(Math.max(-1, Math.min(1, s)) * 32767), true));
-  return out;
+  return encodeWav(samples, sampleRate, { clip: true });
 }
 
 export function alarmClip(): Float32Array {

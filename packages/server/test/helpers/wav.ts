@@ -1,24 +1,8 @@
-/** Writes mono 16-bit PCM WAV bytes (test input generator). */
+import { encodeWav as encodeWavFile } from '@noise-classifier/features';
+
+/** Mono 16-bit PCM WAV bytes (test input generator); loud samples are clipped. */
 export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array {
-  const data = samples.length * 2;
-  const out = new Uint8Array(44 + data);
-  const v = new DataView(out.buffer);
-  const tag = (o: number, s: string) => [...s].forEach((c, i) => v.setUint8(o + i, c.charCodeAt(0)));
-  tag(0, 'RIFF');
-  v.setUint32(4, 36 + data, true);
-  tag(8, 'WAVE');
-  tag(12, 'fmt ');
-  v.setUint32(16, 16, true);
-  v.setUint16(20, 1, true);
-  v.setUint16(22, 1, true);
-  v.setUint32(24, sampleRate, true);
-  v.setUint32(28, sampleRate * 2, true);
-  v.setUint16(32, 2, true);
-  v.setUint16(34, 16, true);
-  tag(36, 'data');
-  v.setUint32(40, data, true);
-  for (let i = 0; i < samples.length; i++) v.setInt16(44 + i * 2, Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767), true);
-  return out;
+  return encodeWavFile(samples, sampleRate, { clip: true });
 }
 
 /** A seeded tone plus noise, `seconds` long. */
