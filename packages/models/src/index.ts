@@ -35,6 +35,16 @@ export {
   type ExportOnnxOptions,
 } from './onnx/export-onnx';
 export { readOnnxModelInfo, type OnnxModelInfo, type OnnxTensorInfo } from './onnx/read-onnx';
+export { exportOnnxEnsemble } from './onnx/export-onnx-ensemble';
+export {
+  buildTrainingGraph,
+  TRAINING_GRAPH_IO,
+  type TrainingGraph,
+  type TrainingGraphOptions,
+  type TrainingGraphWeight,
+  type TrainingGraphMask,
+  type TrainingGraphBatchNorm,
+} from './onnx/training-graph';
 export {
   saveTfjsModel,
   loadTfjsModel,
