@@ -37,6 +37,15 @@ export {
 export { readOnnxModelInfo, type OnnxModelInfo, type OnnxTensorInfo } from './onnx/read-onnx';
 export { exportOnnxEnsemble } from './onnx/export-onnx-ensemble';
 export {
+  buildTrainingGraph,
+  TRAINING_GRAPH_IO,
+  type TrainingGraph,
+  type TrainingGraphOptions,
+  type TrainingGraphWeight,
+  type TrainingGraphMask,
+  type TrainingGraphBatchNorm,
+} from './onnx/training-graph';
+export {
   saveTfjsModel,
   loadTfjsModel,
   TFJS_WEIGHTS_FILE,

@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { buildModel, buildTrainingGraph } from '@noise-classifier/models';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createOnnxGradientEngine } from '../src/training/onnx-gradient-engine';
+import { batchGradients, readWeights, writeWeights, type Batch } from '../src/training/trainer';
+import { selectTrainingBackend } from '../src/training/training-backend';
+import { createPrng } from '../src/synthetic/prng';
+
+// The ONNX training graph must reproduce tfjs's own training step: loss, every gradient and the batch-norm
+// moving-statistics update, for the architectures we train. Float32 sums in different orders: ≤ 1e-4 relative.
+const TOLERANCE = 1e-4;
+const SIZE = 32;
+
+function relativeError(actual: Float32Array, expected: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < expected.length; i++) {
+    num = Math.max(num, Math.abs(actual[i]! - expected[i]!));
+    den = Math.max(den, Math.abs(expected[i]!));
+  }
+  return den === 0 ? num : num / den;
+}
+
+function randomBatch(n: number, classes: number, seed: number): Batch {
+  const prng = createPrng(seed);
+  const x = Float32Array.from({ length: n * SIZE * SIZE }, () => 3 * prng.normal() - 2);
+  const y = new Float32Array(n * classes);
+  const hard = new Int32Array(n);
+  const w = new Float32Array(n);
+  for (let b = 0; b < n; b++) {
+    // Soft targets (as mixup makes them) and unequal loss weights.
+    const a = b % classes;
+    const c = (b + 1) % classes;
+    y[b * classes + a] = 0.7;
+    y[b * classes + c] += 0.3;
+    hard[b] = a;
+    w[b] = (1 + b) / ((n * (n + 1)) / 2);
+  }
+  return { x, y, w, hard, size: n };
+}
+
+async function model(architecture: string, classes = 5): Promise<tf.LayersModel> {
+  return buildModel(
+    { architecture, numClasses: classes, labels: Array.from({ length: classes }, (_, i) => `c${i}`), dropout: 0, stochasticDepthRate: 0 },
+    { nMels: SIZE, spectrogramHeight: SIZE, spectrogramWidth: SIZE, nMfcc: SIZE },
+    { tf, seed: 3 },
+  );
+}
+
+function movingStats(m: tf.LayersModel): Map<string, Float32Array> {
+  return new Map(m.weights.filter((w) => /moving_/.test(w.originalName)).map((w) => [w.originalName, (w.read().dataSync() as Float32Array).slice()]));
+}
+
+async function compare(architecture: string): Promise<{ gradError: number; lossError: number; statsError: number; count: number }> {
+  const m = await model(architecture);
+  const initial = readWeights(m);
+  const batch = randomBatch(2, 5, 11);
+  const variables = m.trainableWeights.map((w) => w.read() as tf.Variable);
+  const expected = batchGradients(tf, m, variables, batch, 1);
+  const expectedStats = movingStats(m);
+  writeWeights(tf, m, initial);
+  const engine = await createOnnxGradientEngine(m, { ort, tf, threads: 1 });
+  const actual = await engine.compute(batch, 1);
+  await engine.dispose();
+  let gradError = 0;
+  for (const [name, g] of Object.entries(expected.grads)) {
+    const a = actual.grads[name];
+    expect(a, name).toBeDefined();
+    gradError = Math.max(gradError, relativeError(a!.dataSync() as Float32Array, g.dataSync() as Float32Array));
+  }
+  let statsError = 0;
+  for (const [name, v] of movingStats(m)) statsError = Math.max(statsError, relativeError(v, expectedStats.get(name)!));
+  const count = Object.keys(expected.grads).length;
+  expect(Object.keys(actual.grads).length).toBe(count);
+  tf.dispose([...Object.values(expected.grads), ...Object.values(actual.grads)]);
+  m.dispose();
+  return { gradError, lossError: Math.abs(actual.loss - expected.loss) / Math.abs(expected.loss), statsError, count };
+}
+
+describe('ONNX training graph and onnxruntime gradient engine', () => {
+  beforeAll(async () => {
+    expect(await selectTrainingBackend(tf, 'wasm')).toBe('wasm');
+  });
+
+  it('cnn_small: loss, gradients and moving statistics equal tfjs training mode', async () => {
+    const r = await compare('cnn_small');
+    expect(r.count).toBe(14);
+    expect(r.lossError).toBeLessThan(TOLERANCE);
+    expect(r.gradError).toBeLessThan(TOLERANCE);
+    expect(r.statsError).toBeLessThan(TOLERANCE);
+  });
+
+  it('efficientnet_b0: loss, gradients and moving statistics equal tfjs training mode', async () => {
+    const r = await compare('efficientnet_b0');
+    expect(r.count).toBeGreaterThan(200);
+    expect(r.lossError).toBeLessThan(TOLERANCE);
+    expect(r.gradError).toBeLessThan(TOLERANCE);
+    expect(r.statsError).toBeLessThan(TOLERANCE);
+  }, 60_000);
+
+  it('an unsupported layer is E_MODEL_FORMAT naming it', () => {
+    const input = tf.input({ shape: [8, 8, 1] });
+    const lstmish = tf.layers.conv2d({ filters: 2, kernelSize: 3, name: 'c' }).apply(input) as tf.SymbolicTensor;
+    const odd = tf.layers.upSampling2d({ name: 'odd_upsample' }).apply(lstmish) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 2 }).apply(tf.layers.flatten().apply(odd) as tf.SymbolicTensor) as tf.SymbolicTensor;
+    const m = tf.model({ inputs: input, outputs: out });
+    expect(() => buildTrainingGraph(m)).toThrowError(expect.objectContaining({ code: 'E_MODEL_FORMAT', message: expect.stringContaining('odd_upsample') }));
+    m.dispose();
+  });
+});
