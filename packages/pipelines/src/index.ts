@@ -59,7 +59,7 @@ export {
   type DatasetItem,
   type DatasetSplit,
 } from './data/noise-dataset';
-export { augmentSpectrogram, cropWindow, type SpectrogramAugmentOptions } from './data/augment';
+export { augmentSpectrogram, applyRandomEq, cropWindow, type SpectrogramAugmentOptions } from './data/augment';
 export { parseCsv, parseCsvRecords } from './data/csv';
 export { parseManifest, type ManifestEntry } from './data/manifest';
 export { joinLocation, dirnameOf, basenameOf, isAbsoluteLocation } from './data/paths';
@@ -119,6 +119,7 @@ export { registerWasmTrainingKernels } from './training/wasm-grad-kernels';
 export {
   examplesSource,
   datasetSource,
+  repeatSource,
   toWindowSource,
   type WindowSource,
   type TrainingExamples,

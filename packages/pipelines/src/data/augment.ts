@@ -11,6 +11,11 @@ export interface SpectrogramAugmentOptions {
   /** SpecAugment time masks: how many, and the widest in frames. Default 2 × 16. */
   timeMasks?: number;
   timeMaskWidth?: number;
+  /**
+   * Random smooth equalisation, in dB at the band edges: a tilt plus a quadratic and a cubic curve over the mel
+   * bins, each coefficient uniform in ±eqDb (a different microphone, room or codec). Default 0 (off).
+   */
+  eqDb?: number;
 }
 
 /** A random `width`-frame window of the spectrogram (the time-shift augmentation); shorter ones are returned whole. */
@@ -24,14 +29,13 @@ export function cropWindow(spec: Spectrogram, width: number, prng: Random): Spec
 
 /** Gain plus SpecAugment masks (masked cells take the spectrogram's minimum, i.e. silence in dB). */
 export function augmentSpectrogram(spec: Spectrogram, options: SpectrogramAugmentOptions, prng: Random): Spectrogram {
-  const { gainDb = 6, freqMasks = 2, freqMaskWidth = 12, timeMasks = 2, timeMaskWidth = 16 } = options;
+  const { gainDb = 6, freqMasks = 2, freqMaskWidth = 12, timeMasks = 2, timeMaskWidth = 16, eqDb = 0 } = options;
   const data = Float32Array.from(spec.data);
   const offset = prng.uniform(-gainDb, gainDb);
+  for (let i = 0; i < data.length; i++) data[i] += offset;
+  if (eqDb > 0) applyRandomEq(data, spec.bins, spec.frames, eqDb, prng);
   let min = Infinity;
-  for (let i = 0; i < data.length; i++) {
-    data[i] += offset;
-    if (data[i] < min) min = data[i];
-  }
+  for (let i = 0; i < data.length; i++) if (data[i] < min) min = data[i];
   for (let m = 0; m < freqMasks; m++) {
     const w = prng.int(0, Math.min(freqMaskWidth, spec.bins));
     const f0 = prng.int(0, spec.bins - w);
@@ -43,4 +47,17 @@ export function augmentSpectrogram(spec: Spectrogram, options: SpectrogramAugmen
     for (let b = 0; b < spec.bins; b++) data.fill(min, b * spec.frames + t0, b * spec.frames + t0 + w);
   }
   return { data, bins: spec.bins, frames: spec.frames };
+}
+
+/** Adds a random smooth curve over the bins (rows) of a [bins × frames] dB spectrogram, in place. */
+export function applyRandomEq(data: Float32Array, bins: number, frames: number, eqDb: number, prng: Random): void {
+  const tilt = prng.uniform(-eqDb, eqDb);
+  const bend = prng.uniform(-eqDb, eqDb);
+  const wiggle = prng.uniform(-eqDb, eqDb);
+  for (let b = 0; b < bins; b++) {
+    // f in [-1, 1] across the bins; the quadratic and cubic terms are centred so the curve adds no mean gain.
+    const f = bins > 1 ? (2 * b) / (bins - 1) - 1 : 0;
+    const db = tilt * f + bend * (f * f - 1 / 3) + wiggle * (f * f * f - 0.6 * f);
+    for (let t = b * frames; t < (b + 1) * frames; t++) data[t] += db;
+  }
 }

@@ -4,7 +4,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { NoiseDataset } from '../data/noise-dataset';
 import type { CheckpointStore } from './checkpoint';
 import { Trainer, predictSource, type EpochSummary, type GradientHelper, type TrainingProgress, type TrainingResult } from './trainer';
-import { toWindowSource, type TrainingExamples, type WindowSource } from './window-source';
+import { repeatSource, toWindowSource, type TrainingExamples, type WindowSource } from './window-source';
 
 export interface TrainOptions {
   /** tfjs module (default: the lazily imported @tensorflow/tfjs). */
@@ -22,6 +22,10 @@ export interface TrainOptions {
   readonly learningRateSchedule?: 'constant' | 'cosine';
   /** Builds a helper that computes half of each batch elsewhere (e.g. `createWorkerGradientHelper` in Node). */
   readonly createGradientHelper?: (model: tfType.LayersModel) => GradientHelper;
+  /** Random windows drawn from every training clip per epoch (default 1); see `repeatSource`. */
+  readonly windowsPerClip?: number;
+  /** false: keep the last epoch's weights instead of the best validation epoch's (see TrainerOptions). */
+  readonly restoreBestWeights?: boolean;
 }
 
 export interface TrainOutcome extends TrainingResult {
@@ -46,7 +50,7 @@ export async function train(
   const tf = options.tf ?? (await loadTf());
   const trainingConfig = createTrainingConfig(config);
   const channels = ((options.modelConfig as Partial<ModelConfig> | undefined)?.inputChannels ?? 1) as 1 | 3;
-  const trainSource = toWindowSource(trainDataset, channels);
+  const trainSource = repeatSource(toWindowSource(trainDataset, channels), options.windowsPerClip ?? 1);
   const valSource = valDataset ? toWindowSource(valDataset, channels) : null;
   const featureConfig = 'featureConfig' in trainDataset ? (trainDataset as NoiseDataset).featureConfig : undefined;
   const modelConfig = createModelConfig({ architecture: 'cnn_small', ...options.modelConfig, labels: [...trainSource.labels], numClasses: trainSource.labels.length });

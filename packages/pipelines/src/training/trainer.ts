@@ -69,6 +69,11 @@ export interface TrainerOptions {
    * in `@noise-classifier/pipelines/node`), so training uses two cores.
    */
   readonly gradientHelper?: GradientHelper;
+  /**
+   * With validation data, end the run with the weights of the epoch with the lowest validation loss (default true).
+   * false keeps the last epoch's weights, so the validation data does not choose the model (an honest held-out figure).
+   */
+  readonly restoreBestWeights?: boolean;
   /** Clock in ms (tests). */
   readonly now?: () => number;
 }
@@ -256,7 +261,7 @@ export class Trainer {
     if (!stoppedEarly && patience > 0 && val && stale >= patience && history.trainLoss.length < config.numEpochs) stoppedEarly = true;
     const finished = stoppedEarly || history.trainLoss.length >= config.numEpochs;
     // The run is over: keep the best epoch's weights (a paused run keeps the latest, to continue from).
-    if (finished && val && bestWeights.length > 0) writeWeights(tf, model, bestWeights);
+    if (finished && val && bestWeights.length > 0 && this.options.restoreBestWeights !== false) writeWeights(tf, model, bestWeights);
     return {
       history, bestEpoch, epochsRun, stoppedEarly, resumedFromEpoch, backend,
       seconds: (now() - started) / 1000,

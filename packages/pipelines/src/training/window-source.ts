@@ -102,3 +102,25 @@ export function toWindowSource(data: NoiseDataset | TrainingExamples | WindowSou
   if ('inputs' in data) return examplesSource(data);
   return datasetSource(data as NoiseDataset, inputChannels);
 }
+
+/**
+ * The same items `n` times per epoch (item k·size + i is item i): each visit draws its own random window and
+ * augmentation, so an epoch sees n windows of every clip — more optimiser steps per epoch from the same data.
+ */
+export function repeatSource(source: WindowSource, n: number): WindowSource {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new NoiseClassifierError('E_CONFIG', 'Windows per clip must be a positive integer', {
+      field: 'windowsPerClip', expected: 'an integer ≥ 1', received: describeValue(n),
+    });
+  }
+  if (n === 1) return source;
+  const size = source.size;
+  return {
+    size: size * n,
+    labels: source.labels,
+    targets: Array.from({ length: size * n }, (_, k) => source.targets[k % size]!),
+    augment: source.augment,
+    inputShape: source.inputShape,
+    windows: (i, prng) => source.windows(i % size, prng),
+  };
+}
