@@ -11,21 +11,10 @@ import { createPrng } from '../src/synthetic/prng';
 // The ONNX training graph must reproduce tfjs's own training step: loss, every gradient and the batch-norm
 // moving-statistics update, for the architectures we train. Float32 sums in different orders: ≤ 1e-4 relative.
 const TOLERANCE = 1e-4;
-const SIZE = 32;
 
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < expected.length; i++) {
-    num = Math.max(num, Math.abs(actual[i]! - expected[i]!));
-    den = Math.max(den, Math.abs(expected[i]!));
-  }
-  return den === 0 ? num : num / den;
-}
-
-function randomBatch(n: number, classes: number, seed: number): Batch {
+function randomBatch(n: number, size: number, classes: number, seed: number): Batch {
   const prng = createPrng(seed);
-  const x = Float32Array.from({ length: n * SIZE * SIZE }, () => 3 * prng.normal() - 2);
+  const x = Float32Array.from({ length: n * size * size }, () => 3 * prng.normal() - 2);
   const y = new Float32Array(n * classes);
   const hard = new Int32Array(n);
   const w = new Float32Array(n);
@@ -41,10 +30,10 @@ function randomBatch(n: number, classes: number, seed: number): Batch {
   return { x, y, w, hard, size: n };
 }
 
-async function model(architecture: string, classes = 5): Promise<tf.LayersModel> {
+async function model(architecture: string, size: number, classes = 5): Promise<tf.LayersModel> {
   return buildModel(
     { architecture, numClasses: classes, labels: Array.from({ length: classes }, (_, i) => `c${i}`), dropout: 0, stochasticDepthRate: 0 },
-    { nMels: SIZE, spectrogramHeight: SIZE, spectrogramWidth: SIZE, nMfcc: SIZE },
+    { nMels: size, spectrogramHeight: size, spectrogramWidth: size, nMfcc: Math.min(size, 40) },
     { tf, seed: 3 },
   );
 }
@@ -53,10 +42,15 @@ function movingStats(m: tf.LayersModel): Map<string, Float32Array> {
   return new Map(m.weights.filter((w) => /moving_/.test(w.originalName)).map((w) => [w.originalName, (w.read().dataSync() as Float32Array).slice()]));
 }
 
-async function compare(architecture: string): Promise<{ gradError: number; lossError: number; statsError: number; count: number }> {
-  const m = await model(architecture);
+/**
+ * One step of each engine from the same weights. Sizes keep every batch norm over ≥ 8 values per channel: with
+ * two samples at 1×1 pixels, x − mean is a difference of two near-equal numbers divided by a tiny standard
+ * deviation, and float32 rounding (not the method) makes the engines disagree.
+ */
+async function compare(architecture: string, n: number, size: number): Promise<{ gradError: number; lossError: number; statsError: number; count: number }> {
+  const m = await model(architecture, size);
   const initial = readWeights(m);
-  const batch = randomBatch(2, 5, 11);
+  const batch = randomBatch(n, size, 5, 11);
   const variables = m.trainableWeights.map((w) => w.read() as tf.Variable);
   const expected = batchGradients(tf, m, variables, batch, 1);
   const expectedStats = movingStats(m);
@@ -64,14 +58,26 @@ async function compare(architecture: string): Promise<{ gradError: number; lossE
   const engine = await createOnnxGradientEngine(m, { ort, tf, threads: 1 });
   const actual = await engine.compute(batch, 1);
   await engine.dispose();
+  // Relative L2 error per tensor. A batch norm's β feeding a linear conv + batch norm has an analytically zero
+  // gradient (the next batch norm removes any shift); both engines return rounding noise there (~1e-8 of the
+  // largest gradient norm), so tensors below 1e-3 of the largest gradient norm are compared against that instead.
+  const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  const scale = Math.max(...Object.values(expected.grads).map((g) => norm(g.dataSync() as Float32Array)));
   let gradError = 0;
   for (const [name, g] of Object.entries(expected.grads)) {
     const a = actual.grads[name];
     expect(a, name).toBeDefined();
-    gradError = Math.max(gradError, relativeError(a!.dataSync() as Float32Array, g.dataSync() as Float32Array));
+    const e = g.dataSync() as Float32Array;
+    const diff = norm((a!.dataSync() as Float32Array).map((v, i) => v - e[i]!));
+    gradError = Math.max(gradError, diff / Math.max(norm(e), 1e-3 * scale));
   }
+  // Same measure for the moving statistics (means after a 1×1 conv of batch-normed data are analytically zero).
+  const statsScale = Math.max(...[...expectedStats.values()].map(norm));
   let statsError = 0;
-  for (const [name, v] of movingStats(m)) statsError = Math.max(statsError, relativeError(v, expectedStats.get(name)!));
+  for (const [name, v] of movingStats(m)) {
+    const e = expectedStats.get(name)!;
+    statsError = Math.max(statsError, norm(v.map((x, i) => x - e[i]!)) / Math.max(norm(e), 1e-3 * statsScale));
+  }
   const count = Object.keys(expected.grads).length;
   expect(Object.keys(actual.grads).length).toBe(count);
   tf.dispose([...Object.values(expected.grads), ...Object.values(actual.grads)]);
@@ -85,7 +91,7 @@ describe('ONNX training graph and onnxruntime gradient engine', () => {
   });
 
   it('cnn_small: loss, gradients and moving statistics equal tfjs training mode', async () => {
-    const r = await compare('cnn_small');
+    const r = await compare('cnn_small', 2, 32);
     expect(r.count).toBe(14);
     expect(r.lossError).toBeLessThan(TOLERANCE);
     expect(r.gradError).toBeLessThan(TOLERANCE);
@@ -93,7 +99,7 @@ describe('ONNX training graph and onnxruntime gradient engine', () => {
   });
 
   it('efficientnet_b0: loss, gradients and moving statistics equal tfjs training mode', async () => {
-    const r = await compare('efficientnet_b0');
+    const r = await compare('efficientnet_b0', 2, 64);
     expect(r.count).toBeGreaterThan(200);
     expect(r.lossError).toBeLessThan(TOLERANCE);
     expect(r.gradError).toBeLessThan(TOLERANCE);
