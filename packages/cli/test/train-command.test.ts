@@ -74,6 +74,29 @@ describe('train command', () => {
     expect(lines.join('')).toMatch(/E_MODEL_NOT_FOUND/);
   }, 180_000);
 
+  it('--ensemble 2 writes one ONNX file averaging two members; --windows-per-clip, --eq-augment, --keep-last', async () => {
+    const out = join(root, 'ens');
+    const options = { ...base(out), epochs: 1, ensemble: 2, windowsPerClip: 2, eqAugment: 6, keepLast: true };
+    const summary = await runTrain(options, { stdout: () => {}, stderr: () => {} });
+    expect((await stat(join(out, 'checkpoint-m2', 'last.ckpt'))).isFile()).toBe(true);
+    const bytes = await readFile(summary.onnxPath);
+    const session = await ort.InferenceSession.create(bytes);
+    expect(session.outputNames).toEqual(['logits', 'probabilities']);
+    const x = Float32Array.from({ length: 2 * 16 * 16 }, (_, i) => -60 + 30 * Math.sin(i));
+    const result = await session.run({ input: new ort.Tensor('float32', x, [2, 1, 16, 16]) });
+    const p = result.probabilities!.data as Float32Array;
+    const logits = result.logits!.data as Float32Array;
+    expect(p[0]! + p[1]!).toBeCloseTo(1, 5);
+    expect(Math.exp(logits[0]!)).toBeCloseTo(p[0]!, 5);
+    // Two members' weights: about twice the single model's file.
+    const single = (await stat(join(root, 'out', 'model.onnx'))).size;
+    expect(bytes.byteLength).toBeGreaterThan(1.8 * single);
+    const text = new TextDecoder('latin1').decode(bytes);
+    expect(text).toContain('"ensemble":2');
+    expect(text).toContain('"windowsPerClip":2');
+    expect((await stat(join(out, 'evaluation.json'))).isFile()).toBe(true);
+  }, 180_000);
+
   it('reports bad options as errors a person can act on', async () => {
     const errors: string[] = [];
     const code = await runCli(['train', '--data', join(root, 'data'), '--val-fold', '1', '--val-split', '0.2', '--out', join(root, 'o2')], { stdout: () => {}, stderr: (t) => void errors.push(t) });

@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NoiseClassifierError, createAudioFeatureConfig, createTrainingConfig, type AudioFeatureConfig, type ClassWeighting } from '@noise-classifier/config';
-import { createModelMetadata, exportOnnx, loadTf, saveTfjsModel } from '@noise-classifier/models';
+import { createModelMetadata, exportOnnx, exportOnnxEnsemble, loadTf, saveTfjsModel } from '@noise-classifier/models';
 import {
   NoiseDataset,
   SYNTHETIC_KINDS,
@@ -51,6 +51,14 @@ export interface TrainCommandOptions {
   nMels?: number;
   hopLength?: number;
   windowFrames?: number;
+  /** Random windows per training clip per epoch (more steps per epoch from the same clips); default 1. */
+  windowsPerClip?: number;
+  /** Random smooth EQ augmentation, ± dB per coefficient (tilt, bend, wiggle); default 0 (off). */
+  eqAugment?: number;
+  /** Train this many models (seeds seed, seed+1, …) and export them as one ONNX ensemble; default 1. */
+  ensemble?: number;
+  /** Keep the last epoch's weights even with validation data (the validation fold does not pick the epoch). */
+  keepLast?: boolean;
   quiet?: boolean;
 }
 
@@ -109,6 +117,10 @@ export function registerTrainCommand(program: Command, io: CliIo = defaultIo): C
     .option('--n-mels <n>', 'mel bins = model input height (default 128, the seed)', number('n-mels', 8, 512, true))
     .option('--hop-length <n>', 'STFT hop in samples at 48 kHz (default 512)', number('hop-length', 64, 8192, true))
     .option('--window-frames <n>', 'frames per model window = model input width (default 128)', number('window-frames', 8, 4096, true))
+    .option('--windows-per-clip <n>', 'random windows drawn from each training clip per epoch', number('windows-per-clip', 1, 1000, true))
+    .option('--eq-augment <dB>', 'random smooth EQ (tilt/bend/wiggle, ± dB each) when augmenting (0: off)', number('eq-augment', 0, 40))
+    .option('--ensemble <k>', 'train k models (seeds seed … seed+k−1) and export one ONNX file averaging their probabilities', number('ensemble', 1, 16, true))
+    .option('--keep-last', 'keep the last epoch\'s weights instead of the best validation epoch\'s (honest held-out figures)')
     .option('--out <dir>', 'output folder', 'training-output')
     .action(async (options: TrainCommandOptions) => {
       const summary = await runTrain(options, io);
@@ -232,7 +244,10 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
   }
   // SpecAugment mask widths scale with the window: the defaults (12 of 128 bins, 16 of 128 frames) are the seed's.
   const augment = options.augment
-    ? { freqMaskWidth: Math.max(1, Math.round((featureConfig.spectrogramHeight * 12) / 128)), timeMaskWidth: Math.max(1, Math.round((featureConfig.spectrogramWidth * 16) / 128)) }
+    ? {
+      freqMaskWidth: Math.max(1, Math.round((featureConfig.spectrogramHeight * 12) / 128)), timeMaskWidth: Math.max(1, Math.round((featureConfig.spectrogramWidth * 16) / 128)),
+      ...(options.eqAugment ? { eqDb: options.eqAugment } : {}),
+    }
     : false;
   let trainSet: NoiseDataset;
   let valSet: NoiseDataset | null = null;
@@ -269,22 +284,32 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     classWeighting: parseClassWeights(options.classWeights),
     mixupAlpha: options.augment ? options.mixup : 0,
   });
-  const outcome = await train(trainSet, valSet, trainingConfig, {
-    tf,
-    modelConfig: { architecture: options.arch, dropout: options.dropout, stochasticDepthRate: 0.2 },
-    checkpointStore: directoryCheckpointStore(trainingConfig.checkpointDir),
-    resume: options.resume,
-    learningRateSchedule: options.lrSchedule === 'constant' ? 'constant' : 'cosine',
-    ...(options.twoCores ? { createGradientHelper: (model: Parameters<typeof createWorkerGradientHelper>[0]) => createWorkerGradientHelper(model) } : {}),
-    ...(options.maxEpochs === undefined ? {} : { maxEpochsThisCall: options.maxEpochs }),
-    onProgress: progressPrinter(io.stderr, tty, options.quiet === true),
-    onEpochEnd: (e) => {
-      if (!options.quiet) {
-        io.stderr(`${tty ? '\r\x1b[K' : ''}epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAcc * 100).toFixed(1)}%` +
-          `${Number.isFinite(e.valLoss) ? `, val loss ${e.valLoss.toFixed(4)} acc ${(e.valAcc * 100).toFixed(1)}%` : ''} (${e.seconds.toFixed(0)} s)${e.improved ? ' *' : ''}\n`);
-      }
-    },
-  });
+  const members = options.ensemble ?? 1;
+  const outcomes = [];
+  for (let k = 0; k < members; k++) {
+    if (members > 1) log(`ensemble member ${k + 1}/${members} (seed ${options.seed + k})`);
+    const memberConfig = k === 0 ? trainingConfig : { ...trainingConfig, seed: options.seed + k, checkpointDir: join(outDir, `checkpoint-m${k + 1}`) };
+    outcomes.push(await train(trainSet, valSet, memberConfig, {
+      tf,
+      modelConfig: { architecture: options.arch, dropout: options.dropout, stochasticDepthRate: 0.2 },
+      checkpointStore: directoryCheckpointStore(memberConfig.checkpointDir),
+      resume: options.resume,
+      learningRateSchedule: options.lrSchedule === 'constant' ? 'constant' : 'cosine',
+      ...(options.windowsPerClip === undefined ? {} : { windowsPerClip: options.windowsPerClip }),
+      ...(options.keepLast ? { restoreBestWeights: false } : {}),
+      ...(options.twoCores ? { createGradientHelper: (model: Parameters<typeof createWorkerGradientHelper>[0]) => createWorkerGradientHelper(model) } : {}),
+      ...(options.maxEpochs === undefined ? {} : { maxEpochsThisCall: options.maxEpochs }),
+      onProgress: progressPrinter(io.stderr, tty, options.quiet === true),
+      onEpochEnd: (e) => {
+        if (!options.quiet) {
+          io.stderr(`${tty ? '\r\x1b[K' : ''}epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAcc * 100).toFixed(1)}%` +
+            `${Number.isFinite(e.valLoss) ? `, val loss ${e.valLoss.toFixed(4)} acc ${(e.valAcc * 100).toFixed(1)}%` : ''} (${e.seconds.toFixed(0)} s)${e.improved ? ' *' : ''}\n`);
+        }
+      },
+    }));
+  }
+  // Member 1 stands for the run (history, checkpoint, tfjs files); the ensemble averages the members' probabilities.
+  const outcome = { ...outcomes[0]!, validationProbabilities: averageProbabilities(outcomes.map((o) => o.validationProbabilities)) };
 
   let evaluation;
   if (valSet && outcome.validationProbabilities.length > 0) {
@@ -307,6 +332,10 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     seed: options.seed,
     data: options.data.map((d) => d.replace(/^.*\/(shared\/datasets\/)/, '$1')),
     syntheticClipsPerClass: options.synthetic,
+    ...(members > 1 ? { ensemble: members, memberBestEpochs: outcomes.map((o) => o.bestEpoch) } : {}),
+    ...(options.windowsPerClip ? { windowsPerClip: options.windowsPerClip } : {}),
+    ...(options.eqAugment ? { eqAugmentDb: options.eqAugment } : {}),
+    ...(options.keepLast ? { weights: 'last epoch' } : {}),
   };
   const metadata = createModelMetadata({
     featureConfig: outcome.featureConfig ?? featureConfig,
@@ -317,7 +346,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     trainingMetrics,
   });
   const onnxPath = join(outDir, 'model.onnx');
-  await writeFileAtomic(onnxPath, exportOnnx(outcome.model, metadata));
+  await writeFileAtomic(onnxPath, members > 1 ? exportOnnxEnsemble(outcomes.map((o) => o.model), metadata) : exportOnnx(outcome.model, metadata));
   const tfjsDir = join(outDir, 'model-tfjs');
   await mkdir(tfjsDir, { recursive: true });
   const tfjsFiles = await saveTfjsModel(outcome.model, metadata, { tf });
@@ -337,6 +366,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
       epochs: `${outcome.history.trainLoss.length} (best ${outcome.bestEpoch}${outcome.stoppedEarly ? ', stopped early' : ''})`,
       backend: outcome.backend,
       'wall time': `${seconds.toFixed(0)} s`,
+      ...(members > 1 ? { ensemble: `${members} models (seeds ${options.seed}–${options.seed + members - 1}), probabilities averaged; curves of member 1` } : {}),
     },
   }));
   if (evaluation) {
@@ -346,10 +376,20 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     }, null, 2)}\n`);
   }
   log(`wrote ${onnxPath}, ${tfjsDir}/, ${join(outDir, 'report.html')}${evaluation ? `; validation accuracy ${(evaluation.accuracy * 100).toFixed(1)}%, macro-F1 ${evaluation.macroF1.toFixed(3)}` : ''}`);
-  outcome.model.dispose();
+  outcomes.forEach((o) => o.model.dispose());
   return {
     outDir, onnxPath, labels: outcome.labels, epochs: outcome.history.trainLoss.length, bestEpoch: outcome.bestEpoch,
     seconds, backend: outcome.backend,
     ...(evaluation ? { validation: { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1, clips: evaluation.sampleCount } } : {}),
   };
+}
+
+/** Element-wise mean of the members' per-clip probabilities (one member: its own). */
+function averageProbabilities(members: readonly Float32Array[][]): Float32Array[] {
+  if (members.length === 1) return members[0]!;
+  return members[0]!.map((_, i) => {
+    const mean = new Float32Array(members[0]![i]!.length);
+    for (const m of members) m[i]!.forEach((p, j) => (mean[j]! += p / members.length));
+    return mean;
+  });
 }
