@@ -103,6 +103,8 @@ export {
   type EpochSummary,
 } from './training/trainer';
 export { fineTune, type FineTuneOptions, type FineTuneResult } from './training/fine-tune';
+export type { BatchGradients, GradientEngine, GradientEngineFactory } from './training/gradient-engine';
+export { createOnnxGradientEngine, type OnnxGradientEngineOptions } from './training/onnx-gradient-engine';
 export { AdamW, type AdamWOptions, type AdamWParam, type AdamWState } from './training/adamw';
 export {
   CHECKPOINT_FILE,

@@ -1,16 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { buildModel, buildTrainingGraph } from '@noise-classifier/models';
-import * as ort from 'onnxruntime-node';
+import { buildModel, buildTrainingGraph, type OrtModuleLike } from '@noise-classifier/models';
+import * as ortModule from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxGradientEngine } from '../src/training/onnx-gradient-engine';
-import { batchGradients, readWeights, writeWeights, type Batch } from '../src/training/trainer';
+import { fineTune } from '../src/training/fine-tune';
+import { Trainer, batchGradients, readWeights, writeWeights, type Batch } from '../src/training/trainer';
+import { examplesSource, type TrainingExamples } from '../src/training/window-source';
 import { selectTrainingBackend } from '../src/training/training-backend';
 import { createPrng } from '../src/synthetic/prng';
 
 // The ONNX training graph must reproduce tfjs's own training step: loss, every gradient and the batch-norm
 // moving-statistics update, for the architectures we train. Float32 sums in different orders: ≤ 1e-4 relative.
 const TOLERANCE = 1e-4;
+// onnxruntime-node's overloaded `create` is wider than the structural view the engine needs.
+const ort = ortModule as unknown as OrtModuleLike;
 
 function randomBatch(n: number, size: number, classes: number, seed: number): Batch {
   const prng = createPrng(seed);
@@ -85,6 +89,46 @@ async function compare(architecture: string, n: number, size: number): Promise<{
   return { gradError, lossError: Math.abs(actual.loss - expected.loss) / Math.abs(expected.loss), statsError, count };
 }
 
+/** 16×16 windows; class 0: horizontal stripes, 1: vertical stripes, 2: checkerboard, 3: noise only. */
+function patterns(count: number, classes: number, seed: number): TrainingExamples {
+  const prng = createPrng(seed);
+  const inputs: Float32Array[] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = i % classes;
+    const pattern = (r: number, c: number) => [r % 2, c % 2, (r + c) % 2, 0][k]!;
+    inputs.push(Float32Array.from({ length: 256 }, (_, p) => 0.7 * prng.normal() + pattern(p >> 4, p & 15)));
+    labels.push(k);
+  }
+  return { inputs, labels, classNames: Array.from({ length: classes }, (_, k) => `band_${k}`), inputShape: [1, 16, 16] };
+}
+
+function bandModel(dropout: number): tf.LayersModel {
+  const input = tf.input({ shape: [16, 16, 1] });
+  let x = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), name: 'conv' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ name: 'bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.reLU({ name: 'relu' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.maxPooling2d({ poolSize: 2, name: 'pool' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
+  if (dropout > 0) x = tf.layers.dropout({ rate: dropout, name: 'drop' }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+const runConfig = { numEpochs: 6, batchSize: 8, learningRate: 2e-2, weightDecay: 1e-4, earlyStoppingPatience: 0, device: 'wasm', seed: 5 } as const;
+
+async function shortRun(engine: 'tfjs' | 'onnxruntime', dropout: number) {
+  const m = bandModel(dropout);
+  const trainer = new Trainer(m, runConfig, {
+    tf,
+    ...(engine === 'onnxruntime' ? { createGradientEngine: (model: tf.LayersModel) => createOnnxGradientEngine(model, { ort, tf, threads: 1 }) } : {}),
+  });
+  const result = await trainer.fit(examplesSource(patterns(48, 4, 9)), null);
+  trainer.dispose();
+  m.dispose();
+  return result;
+}
+
 describe('ONNX training graph and onnxruntime gradient engine', () => {
   beforeAll(async () => {
     expect(await selectTrainingBackend(tf, 'wasm')).toBe('wasm');
@@ -114,5 +158,35 @@ describe('ONNX training graph and onnxruntime gradient engine', () => {
     const m = tf.model({ inputs: input, outputs: out });
     expect(() => buildTrainingGraph(m)).toThrowError(expect.objectContaining({ code: 'E_MODEL_FORMAT', message: expect.stringContaining('odd_upsample') }));
     m.dispose();
+  });
+
+  it('a short training run follows the same loss curve with either engine (no dropout) and learns with dropout masks', async () => {
+    const [viaTfjs, viaOnnx, withDropout] = [await shortRun('tfjs', 0), await shortRun('onnxruntime', 0), await shortRun('onnxruntime', 0.3)];
+    expect(viaTfjs.engine).toBe('tfjs-wasm');
+    expect(viaOnnx.engine).toBe('onnxruntime (1 thread)');
+    const first = viaOnnx.history.trainLoss[0]!;
+    const last = viaOnnx.history.trainLoss.at(-1)!;
+    expect(last).toBeLessThan(first * 0.5);
+    viaTfjs.history.trainLoss.forEach((l, i) => expect(Math.abs(viaOnnx.history.trainLoss[i]! - l) / l).toBeLessThan(1e-2));
+    expect(withDropout.history.trainLoss.at(-1)!).toBeLessThan(withDropout.history.trainLoss[0]! * 0.7);
+  }, 30_000);
+
+  it('fineTune with a frozen backbone trains only the head through the engine', async () => {
+    const base = bandModel(0);
+    const examples = patterns(24, 4, 3);
+    const two: TrainingExamples = {
+      inputs: examples.inputs.filter((_, i) => examples.labels[i]! < 2),
+      labels: examples.labels.filter((l) => (l as number) < 2),
+      classNames: ['a', 'b'],
+      inputShape: [1, 16, 16],
+    };
+    const result = await fineTune(base, ['a', 'b'], two, {
+      tf, training: { numEpochs: 3, batchSize: 8, seed: 1 },
+      createGradientEngine: (model) => createOnnxGradientEngine(model, { ort, tf, threads: 1 }),
+    });
+    expect(result.engine).toBe('onnxruntime (1 thread)');
+    expect(result.history.trainLoss).toHaveLength(3);
+    expect(result.history.trainLoss.every(Number.isFinite)).toBe(true);
+    result.model.dispose(); // shares the backbone's layers with base
   });
 });

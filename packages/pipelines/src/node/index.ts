@@ -7,6 +7,7 @@ import type { PipelineRuntime } from '../service/pipeline-runtime';
 export { nodeDatasetFiles } from './dataset-files';
 export { createDirectoryCacheStore } from './directory-cache-store';
 export { createWorkerGradientHelper, type WorkerGradientHelperOptions } from './gradient-worker';
+export { loadOnnxRuntimeNode, onnxRuntimeAvailable, onnxRuntimeGradientEngine, type OnnxRuntimeGradientEngineOptions } from './onnx-gradient-engine';
 
 /**
  * The bundled default model on disk. This file sits two folders below the package root both as source

@@ -314,7 +314,7 @@ export class NoiseClassifierService {
       modelConfig: outcome.modelConfig,
       featureConfig: outcome.featureConfig ?? this.featureConfig,
       createdAt: new Date().toISOString(),
-      trainingMetrics: { epochs: outcome.epochsRun, bestEpoch: outcome.bestEpoch, backend: outcome.backend, seconds: outcome.seconds },
+      trainingMetrics: { epochs: outcome.epochsRun, bestEpoch: outcome.bestEpoch, backend: outcome.backend, engine: outcome.engine, seconds: outcome.seconds },
     });
     await this.replaceModel(outcome.model, metadata);
     return { ...outcome.history, bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun, stoppedEarly: outcome.stoppedEarly };

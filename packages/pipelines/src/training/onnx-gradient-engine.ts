@@ -77,7 +77,7 @@ export async function createOnnxGradientEngine(model: tfType.LayersModel, option
       const grads: Record<string, tfType.Tensor> = {};
       for (const weight of graph.weights) {
         if (weight.gradient === undefined) continue;
-        grads[variables.get(weight.name)!.read().name] = tf.tensor(out[weight.gradient]!.data as Float32Array, [...weight.shape]);
+        grads[(variables.get(weight.name)!.read() as tfType.Variable).name] = tf.tensor(out[weight.gradient]!.data as Float32Array, [...weight.shape]);
       }
       for (const t of Object.values(out)) t.dispose?.();
       return { loss, correct, grads };

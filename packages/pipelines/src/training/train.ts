@@ -3,6 +3,7 @@ import { buildModel, loadTf, type TfModule } from '@noise-classifier/models';
 import type * as tfType from '@tensorflow/tfjs';
 import type { NoiseDataset } from '../data/noise-dataset';
 import type { CheckpointStore } from './checkpoint';
+import type { GradientEngineFactory } from './gradient-engine';
 import { Trainer, predictSource, type EpochSummary, type GradientHelper, type TrainingProgress, type TrainingResult } from './trainer';
 import { repeatSource, toWindowSource, type TrainingExamples, type WindowSource } from './window-source';
 
@@ -26,6 +27,8 @@ export interface TrainOptions {
   readonly windowsPerClip?: number;
   /** false: keep the last epoch's weights instead of the best validation epoch's (see TrainerOptions). */
   readonly restoreBestWeights?: boolean;
+  /** Computes gradients with another engine (in Node: `onnxRuntimeGradientEngine` from `/node`); default tfjs. */
+  readonly createGradientEngine?: GradientEngineFactory;
 }
 
 export interface TrainOutcome extends TrainingResult {
@@ -55,7 +58,8 @@ export async function train(
   const featureConfig = 'featureConfig' in trainDataset ? (trainDataset as NoiseDataset).featureConfig : undefined;
   const modelConfig = createModelConfig({ architecture: 'cnn_small', ...options.modelConfig, labels: [...trainSource.labels], numClasses: trainSource.labels.length });
   const model = options.model ?? (await buildModel(modelConfig, featureConfig ?? {}, { tf, seed: trainingConfig.seed }));
-  const gradientHelper = options.createGradientHelper?.(model);
+  // The tfjs helper only serves the tfjs path; another engine parallelises by itself.
+  const gradientHelper = options.createGradientEngine ? undefined : options.createGradientHelper?.(model);
   const trainer = new Trainer(model, trainingConfig, { ...options, tf, ...(gradientHelper ? { gradientHelper } : {}) });
   try {
     const result = await trainer.fit(trainSource, valSource);

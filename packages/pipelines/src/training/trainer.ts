@@ -2,6 +2,7 @@ import { NoiseClassifierError, createTrainingConfig, type TrainingConfig } from 
 import type * as tfType from '@tensorflow/tfjs';
 import type { TrainingHistory } from '../wire/history-wire';
 import { AdamW, type AdamWParam } from './adamw';
+import type { GradientEngine, GradientEngineFactory } from './gradient-engine';
 import { CHECKPOINT_FILE, decodeCheckpoint, encodeCheckpoint, type CheckpointStore, type NamedArray, type TrainingCheckpoint } from './checkpoint';
 import { resolveClassWeights } from './class-weights';
 import type { Random } from '@noise-classifier/features';
@@ -70,6 +71,12 @@ export interface TrainerOptions {
    */
   readonly gradientHelper?: GradientHelper;
   /**
+   * Builds the engine that computes each micro-batch's loss and gradients (e.g. `createOnnxGradientEngine` on
+   * onnxruntime-node, multi-threaded). Called once per `fit` with the model being trained, disposed at the end.
+   * Without one, tfjs computes them (`batchGradients`, with the gradient helper when given).
+   */
+  readonly createGradientEngine?: GradientEngineFactory;
+  /**
    * With validation data, end the run with the weights of the epoch with the lowest validation loss (default true).
    * false keeps the last epoch's weights, so the validation data does not choose the model (an honest held-out figure).
    */
@@ -92,6 +99,8 @@ export interface TrainingResult {
   readonly stoppedEarly: boolean;
   readonly resumedFromEpoch: number;
   readonly backend: string;
+  /** What computed the gradients: `tfjs-<backend>` or the gradient engine's name (e.g. `onnxruntime (2 threads)`). */
+  readonly engine: string;
   readonly seconds: number;
 }
 
@@ -115,6 +124,7 @@ export class Trainer {
   readonly config: TrainingConfig;
   private readonly tf: Tf;
   private readonly optimizer: AdamW;
+  private engine: GradientEngine | undefined;
 
   constructor(readonly model: tfType.LayersModel, config: TrainingConfig | Record<string, unknown>, private readonly options: TrainerOptions) {
     this.config = createTrainingConfig(config);
@@ -127,6 +137,17 @@ export class Trainer {
     const now = this.options.now ?? (() => Date.now());
     const started = now();
     const backend = this.options.selectBackend === false ? tf.getBackend() : await selectTrainingBackend(tf, config.device);
+    this.engine = this.options.createGradientEngine ? await this.options.createGradientEngine(model) : undefined;
+    try {
+      return await this.fitWith(train, val, backend, started, now);
+    } finally {
+      await this.engine?.dispose();
+      this.engine = undefined;
+    }
+  }
+
+  private async fitWith(train: WindowSource, val: WindowSource | null, backend: string, started: number, now: () => number): Promise<TrainingResult> {
+    const { tf, config, model } = this;
     const numClasses = outputSize(model);
     checkSource(train, 'trainDataset', numClasses, model);
     if (val) checkSource(val, 'valDataset', numClasses, model);
@@ -263,7 +284,7 @@ export class Trainer {
     // The run is over: keep the best epoch's weights (a paused run keeps the latest, to continue from).
     if (finished && val && bestWeights.length > 0 && this.options.restoreBestWeights !== false) writeWeights(tf, model, bestWeights);
     return {
-      history, bestEpoch, epochsRun, stoppedEarly, resumedFromEpoch, backend,
+      history, bestEpoch, epochsRun, stoppedEarly, resumedFromEpoch, backend, engine: this.engine?.name ?? `tfjs-${backend}`,
       seconds: (now() - started) / 1000,
     };
   }
@@ -331,6 +352,7 @@ export class Trainer {
   /** Gradients of one micro-batch; with a gradient helper, half the batch runs there in parallel. */
   private async gradients(batch: Batch, variables: tfType.Variable[], params: AdamWParam[], dropoutSeed: number):
     Promise<{ loss: number; correct: number; grads: Record<string, tfType.Tensor> }> {
+    if (this.engine) return this.engine.compute(batch, dropoutSeed);
     const helper = this.options.gradientHelper;
     if (!helper || batch.size < 2) return batchGradients(this.tf, this.model, variables, batch, dropoutSeed);
     const { tf } = this;

@@ -1,0 +1,50 @@
+import { availableParallelism } from 'node:os';
+import { NoiseClassifierError } from '@noise-classifier/config';
+import type { OrtModuleLike } from '@noise-classifier/models';
+import type * as tfType from '@tensorflow/tfjs';
+import type { GradientEngineFactory } from '../training/gradient-engine';
+import { createOnnxGradientEngine } from '../training/onnx-gradient-engine';
+
+export interface OnnxRuntimeGradientEngineOptions {
+  /** The tfjs module the trained model lives in. */
+  readonly tf: typeof tfType;
+  /** onnxruntime intra-op threads (default: all cores, `os.availableParallelism()`). */
+  readonly threads?: number;
+  /** The runtime import (tests point it elsewhere); default `import('onnxruntime-node')`. */
+  readonly load?: () => Promise<OrtModuleLike>;
+}
+
+let loaded: Promise<OrtModuleLike> | undefined;
+
+/** Imports onnxruntime-node once; E_RUNTIME_MISSING when it is not installed or its native part does not load. */
+export async function loadOnnxRuntimeNode(load?: () => Promise<OrtModuleLike>): Promise<OrtModuleLike> {
+  const importer = load ?? (() => import('onnxruntime-node') as Promise<OrtModuleLike>);
+  const attempt = load ? importer() : (loaded ??= importer());
+  try {
+    return await attempt;
+  } catch (error) {
+    if (!load) loaded = undefined;
+    throw new NoiseClassifierError('E_RUNTIME_MISSING', 'onnxruntime-node could not be loaded; install it or train with --engine tfjs', {
+      field: 'engine', expected: 'onnxruntime-node installed', received: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+/** Whether onnxruntime-node loads here (the CLI's default engine is onnxruntime when it does, else tfjs). */
+export async function onnxRuntimeAvailable(): Promise<boolean> {
+  try {
+    await loadOnnxRuntimeNode();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Trainer's onnxruntime gradient engine in Node: `train(..., { createGradientEngine: onnxRuntimeGradientEngine({ tf }) })`.
+ * Builds the model's training graph and one onnxruntime-node session (native, multi-threaded) per training run.
+ */
+export function onnxRuntimeGradientEngine(options: OnnxRuntimeGradientEngineOptions): GradientEngineFactory {
+  const threads = options.threads ?? availableParallelism();
+  return async (model) => createOnnxGradientEngine(model, { ort: await loadOnnxRuntimeNode(options.load), tf: options.tf, threads });
+}
