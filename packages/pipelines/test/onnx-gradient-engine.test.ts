@@ -167,7 +167,7 @@ describe('ONNX training graph and onnxruntime gradient engine', () => {
     const first = viaOnnx.history.trainLoss[0]!;
     const last = viaOnnx.history.trainLoss.at(-1)!;
     expect(last).toBeLessThan(first * 0.5);
-    viaTfjs.history.trainLoss.forEach((l, i) => expect(Math.abs(viaOnnx.history.trainLoss[i]! - l) / l).toBeLessThan(1e-2));
+    viaTfjs.history.trainLoss.forEach((l, i) => expect(Math.abs(viaOnnx.history.trainLoss[i]! - l) / l).toBeLessThan(1e-3));
     expect(withDropout.history.trainLoss.at(-1)!).toBeLessThan(withDropout.history.trainLoss[0]! * 0.7);
   }, 30_000);
 
@@ -175,7 +175,7 @@ describe('ONNX training graph and onnxruntime gradient engine', () => {
     const base = bandModel(0);
     const examples = patterns(24, 4, 3);
     const two: TrainingExamples = {
-      inputs: examples.inputs.filter((_, i) => examples.labels[i]! < 2),
+      inputs: examples.inputs.filter((_, i) => (examples.labels[i] as number) < 2),
       labels: examples.labels.filter((l) => (l as number) < 2),
       classNames: ['a', 'b'],
       inputShape: [1, 16, 16],
