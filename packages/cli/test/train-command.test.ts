@@ -39,12 +39,15 @@ describe('train command', () => {
     const summary = await runTrain(base(out), { stdout: () => {}, stderr: () => {} });
     expect(summary.labels).toEqual(['hiss', 'tone']);
     expect(summary.epochs).toBe(2);
+    // onnxruntime-node is installed here, so it computes the gradients by default; the report says so.
+    expect(summary.engine).toMatch(/^onnxruntime \(\d+ threads?\)$/);
     const history = JSON.parse(await readFile(join(out, 'history.json'), 'utf8'));
     expect(Object.keys(history).sort()).toEqual(['train_acc', 'train_loss', 'val_acc', 'val_loss']);
     expect(history.train_loss).toHaveLength(2);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toMatch(/Confusion matrix/);
+    expect(html).toContain(summary.engine);
     const evaluation = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
     expect(evaluation.accuracy).toBeGreaterThanOrEqual(0);
     expect(evaluation.confusion_matrix).toHaveLength(2);
@@ -104,5 +107,17 @@ describe('train command', () => {
     expect(errors.join('')).toMatch(/either --val-fold or --val-split/);
     const code2 = await runCli(['train', '--data', join(root, 'missing'), '--out', join(root, 'o3')], { stdout: () => {}, stderr: (t) => void errors.push(t) });
     expect(code2).not.toBe(0);
+    const code3 = await runCli(['train', '--data', join(root, 'data'), '--engine', 'torch', '--out', join(root, 'o4')], { stdout: () => {}, stderr: (t) => void errors.push(t) });
+    expect(code3).not.toBe(0);
+    expect(errors.join('')).toMatch(/--engine must be onnxruntime or tfjs, received "torch"/);
   });
+
+  it('--engine tfjs trains with tfjs; --engine onnxruntime --threads 1 says its thread count', async () => {
+    const viaTfjs = await runTrain({ ...base(join(root, 'tfjs')), epochs: 1, engine: 'tfjs' }, { stdout: () => {}, stderr: () => {} });
+    expect(viaTfjs.engine).toBe('tfjs-wasm');
+    const lines: string[] = [];
+    expect(await runCli(['train', '--data', join(root, 'data'), '--val-split', '0.34', '--epochs', '1', '--n-mels', '16', '--hop-length', '2048',
+      '--window-frames', '16', '--engine', 'onnxruntime', '--threads', '1', '--out', join(root, 'ort1')], { stdout: (t) => void lines.push(t), stderr: () => {} })).toBe(0);
+    expect(JSON.parse(lines.join('')).engine).toBe('onnxruntime (1 thread)');
+  }, 120_000);
 });

@@ -16,7 +16,7 @@ import {
   type FeatureCacheStore,
   type TrainingProgress,
 } from '@noise-classifier/pipelines';
-import { createWorkerGradientHelper } from '@noise-classifier/pipelines/node';
+import { createWorkerGradientHelper, onnxRuntimeAvailable, onnxRuntimeGradientEngine } from '@noise-classifier/pipelines/node';
 import { writeFileAtomic } from '@noise-classifier/runtime-node';
 import type { Command } from 'commander';
 import type { CliIo, CommandModule } from './command-module';
@@ -43,8 +43,12 @@ export interface TrainCommandOptions {
   resume: boolean;
   /** Stop after this many epochs in this invocation (a later `train` with the same --out resumes). */
   maxEpochs?: number;
-  /** Compute half of each batch in a worker thread (a second core). */
+  /** Compute half of each batch in a worker thread (a second core); tfjs engine only. */
   twoCores?: boolean;
+  /** Gradient engine: onnxruntime (native, multi-threaded) or tfjs; default onnxruntime when onnxruntime-node loads. */
+  engine?: 'onnxruntime' | 'tfjs';
+  /** onnxruntime intra-op threads (default: all cores). */
+  threads?: number;
   /** Learning-rate schedule: constant or cosine decay over the epochs. */
   lrSchedule?: 'constant' | 'cosine';
   /** Front end: mel bins (= model input height), STFT hop in samples, frames per model window (= width). */
@@ -70,6 +74,8 @@ export interface TrainCommandSummary {
   readonly bestEpoch: number;
   readonly seconds: number;
   readonly backend: string;
+  /** What computed the gradients, e.g. `onnxruntime (2 threads)` or `tfjs-wasm`. */
+  readonly engine: string;
   readonly validation?: { accuracy: number; macroF1: number; clips: number };
 }
 
@@ -83,6 +89,10 @@ const number = (name: string, min: number, max: number, integer = false) => (val
   return n;
 };
 const collect = (value: string, previous: string[]) => [...previous, value];
+const engineName = (value: string): 'onnxruntime' | 'tfjs' => {
+  if (value === 'onnxruntime' || value === 'tfjs') return value;
+  throw new Error(`--engine must be onnxruntime or tfjs, received ${JSON.stringify(value)}`);
+};
 
 /** `noise-classifier train`: trains a model on a manifest or class folders, writes checkpoint, ONNX and a report. */
 export const trainCommand: CommandModule = {
@@ -112,7 +122,9 @@ export function registerTrainCommand(program: Command, io: CliIo = defaultIo): C
     .option('--cache <dir>', 'feature cache folder (default <out>/feature-cache)')
     .option('--no-resume', 'start over even when <out>/checkpoint holds a checkpoint')
     .option('--max-epochs <n>', 'stop after n epochs in this run (resume later)', number('max-epochs', 1, 100000, true))
-    .option('--two-cores', 'compute half of each batch in a worker thread (faster when a second core is free)')
+    .option('--engine <name>', 'gradient engine: onnxruntime (native, multi-threaded) or tfjs (default: onnxruntime when onnxruntime-node loads)', engineName)
+    .option('--threads <n>', 'onnxruntime threads for the onnxruntime engine (default: all cores)', number('threads', 1, 1024, true))
+    .option('--two-cores', 'tfjs engine: compute half of each batch in a worker thread (faster when a second core is free)')
     .option('--lr-schedule <kind>', 'constant or cosine (decay to 2% over the epochs)', 'cosine')
     .option('--n-mels <n>', 'mel bins = model input height (default 128, the seed)', number('n-mels', 8, 512, true))
     .option('--hop-length <n>', 'STFT hop in samples at 48 kHz (default 512)', number('hop-length', 64, 8192, true))
@@ -124,7 +136,7 @@ export function registerTrainCommand(program: Command, io: CliIo = defaultIo): C
     .option('--out <dir>', 'output folder', 'training-output')
     .action(async (options: TrainCommandOptions) => {
       const summary = await runTrain(options, io);
-      io.stdout(`${JSON.stringify({ out_dir: summary.outDir, onnx: summary.onnxPath, labels: summary.labels, epochs: summary.epochs, best_epoch: summary.bestEpoch, seconds: Math.round(summary.seconds), backend: summary.backend, ...(summary.validation ? { validation: { accuracy: summary.validation.accuracy, macro_f1: summary.validation.macroF1, clips: summary.validation.clips } } : {}) })}\n`);
+      io.stdout(`${JSON.stringify({ out_dir: summary.outDir, onnx: summary.onnxPath, labels: summary.labels, epochs: summary.epochs, best_epoch: summary.bestEpoch, seconds: Math.round(summary.seconds), backend: summary.backend, engine: summary.engine, ...(summary.validation ? { validation: { accuracy: summary.validation.accuracy, macro_f1: summary.validation.macroF1, clips: summary.validation.clips } } : {}) })}\n`);
     });
 }
 
@@ -284,6 +296,12 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     classWeighting: parseClassWeights(options.classWeights),
     mixupAlpha: options.augment ? options.mixup : 0,
   });
+  // onnxruntime computes the gradients when it loads (native, multi-threaded); tfjs is the fallback.
+  const engine = options.engine ?? ((await onnxRuntimeAvailable()) ? 'onnxruntime' : 'tfjs');
+  const createGradientEngine = engine === 'onnxruntime'
+    ? onnxRuntimeGradientEngine({ tf, ...(options.threads === undefined ? {} : { threads: options.threads }) })
+    : undefined;
+  if (engine === 'onnxruntime' && options.twoCores) log('--two-cores applies to the tfjs engine only; onnxruntime uses --threads');
   const members = options.ensemble ?? 1;
   const outcomes = [];
   for (let k = 0; k < members; k++) {
@@ -297,7 +315,8 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
       learningRateSchedule: options.lrSchedule === 'constant' ? 'constant' : 'cosine',
       ...(options.windowsPerClip === undefined ? {} : { windowsPerClip: options.windowsPerClip }),
       ...(options.keepLast ? { restoreBestWeights: false } : {}),
-      ...(options.twoCores ? { createGradientHelper: (model: Parameters<typeof createWorkerGradientHelper>[0]) => createWorkerGradientHelper(model) } : {}),
+      ...(createGradientEngine ? { createGradientEngine } : {}),
+      ...(options.twoCores && !createGradientEngine ? { createGradientHelper: (model: Parameters<typeof createWorkerGradientHelper>[0]) => createWorkerGradientHelper(model) } : {}),
       ...(options.maxEpochs === undefined ? {} : { maxEpochsThisCall: options.maxEpochs }),
       onProgress: progressPrinter(io.stderr, tty, options.quiet === true),
       onEpochEnd: (e) => {
@@ -329,6 +348,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     history: toWireHistory(outcome.history),
     seconds: Math.round(seconds),
     backend: outcome.backend,
+    engine: outcome.engine,
     seed: options.seed,
     data: options.data.map((d) => d.replace(/^.*\/(shared\/datasets\/)/, '$1')),
     syntheticClipsPerClass: options.synthetic,
@@ -365,6 +385,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
       'validation clips': valSet?.length ?? 0,
       epochs: `${outcome.history.trainLoss.length} (best ${outcome.bestEpoch}${outcome.stoppedEarly ? ', stopped early' : ''})`,
       backend: outcome.backend,
+      'gradient engine': outcome.engine,
       'wall time': `${seconds.toFixed(0)} s`,
       ...(members > 1 ? { ensemble: `${members} models (seeds ${options.seed}–${options.seed + members - 1}), probabilities averaged; curves of member 1` } : {}),
     },
@@ -379,7 +400,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
   outcomes.forEach((o) => o.model.dispose());
   return {
     outDir, onnxPath, labels: outcome.labels, epochs: outcome.history.trainLoss.length, bestEpoch: outcome.bestEpoch,
-    seconds, backend: outcome.backend,
+    seconds, backend: outcome.backend, engine: outcome.engine,
     ...(evaluation ? { validation: { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1, clips: evaluation.sampleCount } } : {}),
   };
 }
