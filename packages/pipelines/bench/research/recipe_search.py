@@ -128,14 +128,15 @@ def train_batch(specs, items, targets, rng, a, others=None):
             curve = rng.uniform(-a.eq, a.eq) * f + rng.uniform(-a.eq, a.eq) * (f ** 2 - 1 / 3) + rng.uniform(-a.eq, a.eq) * (f ** 3 - 0.6 * f)
             w = w + curve.astype(np.float32)
         mn = w.min()
+        # features' frequencyMask/timeMask (torchaudio's draw): width = floor(U[0, max)), start = floor(U[0, size − value)).
         for _ in range(2):
-            mw = rng.integers(0, min(a.fmask, bins) + 1)
-            f0 = rng.integers(0, bins - mw + 1)
-            w[f0:f0 + mw] = mn
+            v = rng.uniform(0, min(a.fmask, bins))
+            f0 = int(rng.uniform(0, bins - v))
+            w[f0:f0 + int(v)] = mn
         for _ in range(2):
-            mw = rng.integers(0, min(a.tmask, width) + 1)
-            t0 = rng.integers(0, width - mw + 1)
-            w[:, t0:t0 + mw] = mn
+            v = rng.uniform(0, min(a.tmask, width))
+            t0 = int(rng.uniform(0, width - v))
+            w[:, t0:t0 + int(v)] = mn
         x[b] = w
     x += a.noise * rng.standard_normal(x.shape).astype(np.float32)
     return x

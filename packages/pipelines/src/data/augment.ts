@@ -1,5 +1,5 @@
 import type { Spectrogram } from '@noise-classifier/features';
-import type { Random } from '@noise-classifier/features';
+import { frequencyMask, timeMask, type Random } from '@noise-classifier/features';
 
 /** Spectrogram-domain augmentation, so cached features can be augmented without decoding again. */
 export interface SpectrogramAugmentOptions {
@@ -34,19 +34,11 @@ export function augmentSpectrogram(spec: Spectrogram, options: SpectrogramAugmen
   const offset = prng.uniform(-gainDb, gainDb);
   for (let i = 0; i < data.length; i++) data[i] += offset;
   if (eqDb > 0) applyRandomEq(data, spec.bins, spec.frames, eqDb, prng);
-  let min = Infinity;
-  for (let i = 0; i < data.length; i++) if (data[i] < min) min = data[i];
-  for (let m = 0; m < freqMasks; m++) {
-    const w = prng.int(0, Math.min(freqMaskWidth, spec.bins));
-    const f0 = prng.int(0, spec.bins - w);
-    for (let b = f0; b < f0 + w; b++) data.fill(min, b * spec.frames, (b + 1) * spec.frames);
-  }
-  for (let m = 0; m < timeMasks; m++) {
-    const w = prng.int(0, Math.min(timeMaskWidth, spec.frames));
-    const t0 = prng.int(0, spec.frames - w);
-    for (let b = 0; b < spec.bins; b++) data.fill(min, b * spec.frames + t0, b * spec.frames + t0 + w);
-  }
-  return { data, bins: spec.bins, frames: spec.frames };
+  // SpecAugment from @noise-classifier/features (torchaudio's width draw), masks filled with the minimum (silence).
+  let out: Spectrogram = { data, bins: spec.bins, frames: spec.frames };
+  out = frequencyMask(out, { maxWidth: freqMaskWidth, count: freqMasks, value: 'min', random: prng });
+  out = timeMask(out, { maxWidth: timeMaskWidth, count: timeMasks, value: 'min', random: prng });
+  return { data: out.data, bins: out.bins, frames: out.frames };
 }
 
 /** Adds a random smooth curve over the bins (rows) of a [bins × frames] dB spectrogram, in place. */
