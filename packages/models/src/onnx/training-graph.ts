@@ -16,6 +16,13 @@ export interface TrainingGraphOptions {
    * model's trainable weights. Other weights are still inputs (their current values), but get no gradient.
    */
   readonly trainable?: readonly string[];
+  /**
+   * How kernel gradients are formed (benchmarked in pipelines' train-step bench; defaults are the fastest there):
+   * `conv`: 'im2col' (strided windows by Slice + Concat, then one batched MatMul) or 'transposed-conv' (a
+   * convolution over transposed operands); `depthwise`: 'grouped-conv' (the same trick with one group per channel)
+   * or 'taps' (Slice · Mul · ReduceSum per kernel tap).
+   */
+  readonly filterGradient?: { readonly conv?: 'im2col' | 'transposed-conv'; readonly depthwise?: 'grouped-conv' | 'taps' };
 }
 
 export interface TrainingGraphWeight {
@@ -95,7 +102,10 @@ export function buildTrainingGraph(model: Tf.LayersModel, options: TrainingGraph
     });
   }
   const trainable = new Set(options.trainable ?? model.trainableWeights.map((w) => w.originalName));
-  const emitter = new TrainingEmitter(graph, trainable);
+  const emitter = new TrainingEmitter(graph, trainable, {
+    conv: options.filterGradient?.conv ?? 'im2col',
+    depthwise: options.filterGradient?.depthwise ?? 'grouped-conv',
+  });
   emitter.emit();
   const [, h, w, c] = inShape as [null, number, number, number];
   const k = outShape[1];
@@ -132,7 +142,11 @@ class TrainingEmitter {
   private readonly maskInputs: { name: string; shape: (number | null)[] }[] = [];
   private readonly constants = new Map<string, string>();
 
-  constructor(private readonly graph: LayerGraph, private readonly trainable: ReadonlySet<string>) {
+  constructor(
+    private readonly graph: LayerGraph,
+    private readonly trainable: ReadonlySet<string>,
+    private readonly strategy: { conv: 'im2col' | 'transposed-conv'; depthwise: 'grouped-conv' | 'taps' },
+  ) {
     for (const n of Object.values(TRAINING_GRAPH_IO)) this.b.reserve(n);
   }
 
@@ -459,8 +473,17 @@ class TrainingEmitter {
       const gt = this.b.node('Reshape', [this.b.node('Transpose', [gz], `${name}.g_nhwc`, { perm: [0, 2, 3, 1] }), this.ints([-1, cout])], `${name}.g_rows`);
       return this.b.node('Reshape', [this.b.node('MatMul', [xt, gt], `${name}.kernel_grad2d`), this.ints([1, 1, cin, cout])], `${name}.kernel_grad`);
     }
-    // General case: a convolution over transposed operands — input channels become the batch, the output
-    // gradient becomes the filter, and the forward stride becomes a dilation.
+    if (this.strategy.conv === 'im2col') {
+      // Strided windows of the padded input, one per kernel tap, stacked as [N, taps·in, P] (tap-major, so the
+      // result is already [kh, kw, in, out]); one batched MatMul with the gradient [N, P, out], summed over N.
+      const cols = this.b.node('Reshape', [this.b.node('Concat', this.taps(name, x, k, strides, pads, howo), `${name}.cols4`, { axis: 1 }), this.ints([0, k[0] * k[1] * cin, howo[0] * howo[1]])], `${name}.cols`);
+      const g3 = this.b.node('Transpose', [this.b.node('Reshape', [gz, this.ints([0, cout, howo[0] * howo[1]])], `${name}.g3`)], `${name}.g3t`, { perm: [0, 2, 1] });
+      const perSample = this.b.node('MatMul', [cols, g3], `${name}.kernel_grad_n`);
+      const sum = this.b.node('ReduceSum', [perSample, this.ints([0])], `${name}.kernel_grad_sum`, { keepdims: 0 });
+      return this.b.node('Reshape', [sum, this.ints([k[0], k[1], cin, cout])], `${name}.kernel_grad`);
+    }
+    // A convolution over transposed operands — input channels become the batch, the output gradient becomes the
+    // filter, and the forward stride becomes a dilation.
     const xt = this.b.node('Transpose', [x.name], `${name}.x_cnhw`, { perm: [1, 0, 2, 3] });
     const gt = this.b.node('Transpose', [gz], `${name}.g_cnhw`, { perm: [1, 0, 2, 3] });
     const endPads = this.filterGradEndPads(hw, howo, k, strides, pads);
@@ -476,6 +499,19 @@ class TrainingEmitter {
    * times the output gradient, summed over batch and pixels. kh·kw slices of the activation, all memory-bound.
    */
   private depthwiseFilterGrad(name: string, x: Value, gz: string, k: Pair, strides: Pair, pads: number[], howo: Pair, c: number): string {
+    if (this.strategy.depthwise === 'grouped-conv') {
+      // Σ_n Σ_p g[n,c,p]·x[n,c,p·s+t]: a grouped convolution (group = channel) of x as [1, C·N, H, W] with the
+      // gradient as filters [C, N, Ho, Wo]; the batch is the reduced input-channel axis, so N stays dynamic.
+      const [, , h, w] = x.shape as [null, number, number, number];
+      const xt = this.b.node('Reshape', [this.b.node('Transpose', [x.name], `${name}.x_cnhw`, { perm: [1, 0, 2, 3] }), this.ints([1, -1, h, w])], `${name}.x_1cn`);
+      const gt = this.b.node('Transpose', [gz], `${name}.g_cnhw`, { perm: [1, 0, 2, 3] });
+      const endPads = this.filterGradEndPads([h, w], howo, k, strides, pads);
+      let r = this.b.node('Conv', [xt, gt], `${name}.kernel_grad_1c`, {
+        kernel_shape: howo, dilations: strides, strides: [1, 1], pads: [pads[0]!, pads[1]!, endPads[0], endPads[1]], group: c,
+      });
+      r = this.trimFilterGrad(name, r, [h, w], howo, k, strides, pads, endPads);
+      return this.b.node('Reshape', [this.b.node('Transpose', [r], `${name}.kernel_grad_hwc`, { perm: [2, 3, 1, 0] }), this.ints([k[0], k[1], c, 1])], `${name}.kernel_grad`);
+    }
     const padded = pads.some((p) => p > 0)
       ? this.b.node('Pad', [x.name, this.ints([0, 0, pads[0]!, pads[1]!, 0, 0, pads[2]!, pads[3]!])], `${name}.x_padded`, { mode: 'constant' })
       : x.name;
@@ -495,6 +531,26 @@ class TrainingEmitter {
     }
     const stacked = this.b.node('Concat', taps, `${name}.taps`, { axis: 0 });
     return this.b.node('Reshape', [stacked, this.ints([k[0], k[1], c, 1])], `${name}.kernel_grad`);
+  }
+
+  /** The strided input window under each kernel tap, [N, C, Ho, Wo] each, taps in row-major order. */
+  private taps(name: string, x: Value, k: Pair, strides: Pair, pads: number[], howo: Pair): string[] {
+    const padded = pads.some((p) => p > 0)
+      ? this.b.node('Pad', [x.name, this.ints([0, 0, pads[0]!, pads[1]!, 0, 0, pads[2]!, pads[3]!])], `${name}.x_padded`, { mode: 'constant' })
+      : x.name;
+    const out: string[] = [];
+    for (let i = 0; i < k[0]; i++) {
+      for (let j = 0; j < k[1]; j++) {
+        out.push(this.b.node('Slice', [
+          padded,
+          this.ints([i, j]),
+          this.ints([i + (howo[0] - 1) * strides[0] + 1, j + (howo[1] - 1) * strides[1] + 1]),
+          this.ints([2, 3]),
+          this.ints(strides),
+        ], `${name}.tap${i}_${j}`));
+      }
+    }
+    return out;
   }
 
   /** End pads of the filter-gradient convolution so that its output is exactly the kernel size (or larger). */

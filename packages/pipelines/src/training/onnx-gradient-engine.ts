@@ -1,5 +1,5 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
-import { buildTrainingGraph, TRAINING_GRAPH_IO, type OrtModuleLike, type OrtTensorLike, type TrainingGraph } from '@noise-classifier/models';
+import { buildTrainingGraph, TRAINING_GRAPH_IO, type OrtModuleLike, type OrtTensorLike, type TrainingGraph, type TrainingGraphOptions } from '@noise-classifier/models';
 import type * as tfType from '@tensorflow/tfjs';
 import type { BatchGradients, GradientEngine } from './gradient-engine';
 import { derivePrng } from './random';
@@ -14,6 +14,10 @@ export interface OnnxGradientEngineOptions {
   readonly tf: Tf;
   /** onnxruntime intra-op threads (default: the runtime's choice, all cores). */
   readonly threads?: number;
+  /** Kernel-gradient formulations (see `buildTrainingGraph`); the defaults measured fastest. */
+  readonly filterGradient?: TrainingGraphOptions['filterGradient'];
+  /** Let onnxruntime's worker threads spin-wait between operators (default false; see below). */
+  readonly spinning?: boolean;
 }
 
 /**
@@ -25,7 +29,7 @@ export interface OnnxGradientEngineOptions {
 export async function createOnnxGradientEngine(model: tfType.LayersModel, options: OnnxGradientEngineOptions): Promise<GradientEngine> {
   const { ort, tf } = options;
   const trainable = model.trainableWeights.map((w) => w.originalName);
-  const graph: TrainingGraph = buildTrainingGraph(model, { trainable });
+  const graph: TrainingGraph = buildTrainingGraph(model, { trainable, ...(options.filterGradient ? { filterGradient: options.filterGradient } : {}) });
   const threads = options.threads;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new NoiseClassifierError('E_CONFIG', 'threads must be a positive integer', { field: 'threads', expected: 'an integer ≥ 1', received: String(threads) });
@@ -36,6 +40,9 @@ export async function createOnnxGradientEngine(model: tfType.LayersModel, option
     executionMode: 'sequential',
     interOpNumThreads: 1,
     ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
+    // Worker threads sleep instead of spinning between operators: on a shared machine (another process on a
+    // core) spinning threads fight for the core and a 2-thread step became 2–3× slower than 1 thread; measured.
+    ...(options.spinning === true ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
   });
   const variables = new Map(model.weights.map((w) => [w.originalName, w]));
   const tensor = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);
