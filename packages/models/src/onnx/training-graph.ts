@@ -141,6 +141,8 @@ class TrainingEmitter {
   private readonly weightInputs: { name: string; shape: number[] }[] = [];
   private readonly maskInputs: { name: string; shape: (number | null)[] }[] = [];
   private readonly constants = new Map<string, string>();
+  /** ReLU layers whose only reader is a max pool: their gradient mask is applied on the pooled gradient instead. */
+  private readonly reluMaskedByPool = new Set<string>();
 
   constructor(
     private readonly graph: LayerGraph,
@@ -338,11 +340,17 @@ class TrainingEmitter {
           ],
         });
         this.set(out, y, needsIn);
+        // max(relu(x)) = relu(max(x)) and the arg-max of a window holding a positive value is positive, so a ReLU
+        // read only by this pool can take its gradient mask here, on a tensor a quarter of the size.
+        const producer = this.graph.producer.get(call.inputs[0]!.key);
+        const maskHere = producer !== undefined && this.graph.consumers.get(call.inputs[0]!.key) === 1 && isPlainRelu(producer);
+        if (maskHere) this.reluMaskedByPool.add(producer.layer.name);
         // Non-overlapping windows: each input pixel feeds at most one output, so unpooling by the arg-max
         // indices places every gradient exactly where tfjs's max-pool gradient puts it.
         return back((g) => {
           const shape = this.b.node('Shape', [x.name], `${name}.in_shape`);
-          this.addGrad(call.inputs[0]!, this.b.node('MaxUnpool', [g, indices, shape], `${name}.grad`, { kernel_shape: kernel, strides, pads }));
+          const source = maskHere ? this.b.node('Where', [this.b.node('Greater', [y, this.scalar(0)], `${name}.active`), g, this.scalar(0)], `${name}.relu_grad`) : g;
+          this.addGrad(call.inputs[0]!, this.b.node('MaxUnpool', [source, indices, shape], `${name}.grad`, { kernel_shape: kernel, strides, pads }));
         });
       }
       case 'GlobalAveragePooling2D': {
@@ -459,7 +467,15 @@ class TrainingEmitter {
           h - (strides[0] * (ho - 1) + kh - pads[0] - pads[2]),
           w - (strides[1] * (wo - 1) + kw - pads[1] - pads[3]),
         ];
-        this.addGrad(call.inputs[0]!, this.b.node('ConvTranspose', [gz, weight], `${name}.grad`, { ...attrs, output_padding: outputPadding }));
+        if (depthwise && strides[0] === 1 && strides[1] === 1) {
+          // Stride 1 depthwise: a depthwise convolution of the gradient with the flipped kernel (pads k−1−p) —
+          // onnxruntime's grouped ConvTranspose loops per channel, its grouped Conv does not; measured faster.
+          const flipped = this.b.node('Slice', [weight, this.ints([kh - 1, kw - 1]), this.ints([-kh - 1, -kw - 1]), this.ints([2, 3]), this.ints([-1, -1])], `${name}.weight_flipped`);
+          const backPads = [kh - 1 - pads[0], kw - 1 - pads[1], kh - 1 - pads[2], kw - 1 - pads[3]];
+          this.addGrad(call.inputs[0]!, this.b.node('Conv', [gz, flipped], `${name}.grad`, { kernel_shape: kshape, strides, pads: backPads, group }));
+        } else {
+          this.addGrad(call.inputs[0]!, this.b.node('ConvTranspose', [gz, weight], `${name}.grad`, { ...attrs, output_padding: outputPadding }));
+        }
       }
     });
     this.set(out, y, needs);
@@ -660,7 +676,9 @@ class TrainingEmitter {
         break;
       case 'relu': {
         y = this.b.node('Relu', [x.name], outName);
-        grad = (g) => this.b.node('Where', [this.b.node('Greater', [y, this.scalar(0)], `${name}.active`), g, this.scalar(0)], `${name}.relu_grad`);
+        grad = (g) => (this.reluMaskedByPool.has(name)
+          ? g
+          : this.b.node('Where', [this.b.node('Greater', [y, this.scalar(0)], `${name}.active`), g, this.scalar(0)], `${name}.relu_grad`));
         break;
       }
       case 'sigmoid': {
@@ -703,6 +721,12 @@ class TrainingEmitter {
 /** tfjs NHWC shape → ONNX NCHW (ranks other than 4 unchanged). */
 function onnxShape(shape: readonly (number | null)[]): (number | null)[] {
   return shape.length === 4 ? [shape[0]!, shape[3]!, shape[1]!, shape[2]!] : [...shape];
+}
+
+function isPlainRelu(call: LayerCall): boolean {
+  const cfg = call.layer.getConfig();
+  if (call.className === 'ReLU') return cfg.maxValue === null || cfg.maxValue === undefined;
+  return call.className === 'Activation' && activationName(cfg.activation) === 'relu';
 }
 
 function activationName(identifier: unknown): string {
