@@ -18,7 +18,9 @@ let loaded: Promise<OrtModuleLike> | undefined;
 
 /** Imports onnxruntime-node once; E_RUNTIME_MISSING when it is not installed or its native part does not load. */
 export async function loadOnnxRuntimeNode(load?: () => Promise<OrtModuleLike>): Promise<OrtModuleLike> {
-  const importer = load ?? (() => import('onnxruntime-node') as Promise<OrtModuleLike>);
+  // A variable specifier keeps bundlers (tsup) from inlining the native package; it comes with runtime-node.
+  const specifier = 'onnxruntime-node';
+  const importer = load ?? (() => import(/* @vite-ignore */ specifier) as Promise<OrtModuleLike>);
   const attempt = load ? importer() : (loaded ??= importer());
   try {
     return await attempt;
