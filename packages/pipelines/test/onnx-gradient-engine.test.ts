@@ -189,4 +189,48 @@ describe('ONNX training graph and onnxruntime gradient engine', () => {
     expect(result.history.trainLoss.every(Number.isFinite)).toBe(true);
     result.model.dispose(); // shares the backbone's layers with base
   });
+
+  it('odd sizes, valid padding, strides 2, zero padding and 1×1 stride-2 convs: both kernel-gradient forms equal tfjs', async () => {
+    // 15×13 input: strided 'valid' layers leave rows/columns the kernel never reaches (output_padding, trimming).
+    const input = tf.input({ shape: [15, 13, 2] });
+    const init = (seed: number) => tf.initializers.glorotUniform({ seed });
+    let x = tf.layers.zeroPadding2d({ padding: [[1, 0], [0, 2]], name: 'zp' }).apply(input) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'valid', kernelInitializer: init(1), name: 'c_valid_s2', activation: 'relu' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.depthwiseConv2d({ kernelSize: [3, 2], strides: 2, padding: 'valid', depthwiseInitializer: init(2), name: 'dw_valid_s2' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.conv2d({ filters: 6, kernelSize: 1, strides: 2, padding: 'same', kernelInitializer: init(3), name: 'c_1x1_s2' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ name: 'bn' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.activation({ activation: 'sigmoid', name: 'sig' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthwiseInitializer: init(4), name: 'dw_same_s1' }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(x) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 3, kernelInitializer: init(5), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+    const m = tf.model({ inputs: input, outputs: out });
+    const prng = createPrng(4);
+    const n = 3;
+    const batch: Batch = {
+      x: Float32Array.from({ length: n * 15 * 13 * 2 }, () => prng.normal()),
+      y: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0.5, 0.5]),
+      w: Float32Array.from([0.2, 0.3, 0.5]), hard: Int32Array.from([0, 1, 2]), size: n,
+    };
+    const initial = readWeights(m);
+    const expected = batchGradients(tf, m, m.trainableWeights.map((v) => v.read() as tf.Variable), batch, 1);
+    const norm = (v: Float32Array) => Math.sqrt(v.reduce((acc, e) => acc + e * e, 0));
+    // dw_valid_s2's bias feeds a 1×1 conv and a batch norm, which removes any shift: its gradient is analytically
+    // zero (rounding noise in both engines), so it is compared against the largest gradient norm as above.
+    const scale = Math.max(...Object.values(expected.grads).map((g) => norm(g.dataSync() as Float32Array)));
+    for (const filterGradient of [{ conv: 'im2col', depthwise: 'grouped-conv' }, { conv: 'transposed-conv', depthwise: 'taps' }] as const) {
+      writeWeights(tf, m, initial);
+      const engine = await createOnnxGradientEngine(m, { ort, tf, threads: 1, filterGradient });
+      const actual = await engine.compute(batch, 1);
+      await engine.dispose();
+      expect(Math.abs(actual.loss - expected.loss) / expected.loss).toBeLessThan(TOLERANCE);
+      for (const [name, g] of Object.entries(expected.grads)) {
+        const e = g.dataSync() as Float32Array;
+        const a = actual.grads[name]!.dataSync() as Float32Array;
+        expect(norm(a.map((v, i) => v - e[i]!)) / Math.max(norm(e), 1e-3 * scale), `${filterGradient.conv} ${name}`).toBeLessThan(TOLERANCE);
+      }
+      tf.dispose(Object.values(actual.grads));
+    }
+    tf.dispose(Object.values(expected.grads));
+    m.dispose();
+  });
 });
