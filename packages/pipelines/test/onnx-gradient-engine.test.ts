@@ -4,6 +4,12 @@ import { buildModel, buildTrainingGraph, type OrtModuleLike } from '@noise-class
 import * as ortModule from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxGradientEngine } from '../src/training/onnx-gradient-engine';
+import { nodeRuntime } from '@noise-classifier/runtime-node';
+import { NoiseDataset } from '../src/data/noise-dataset';
+import { onnxRuntimeGradientEngine } from '../src/node/onnx-gradient-engine';
+import { NoiseClassifierService } from '../src/service/noise-classifier-service';
+import { generateSyntheticClip } from '../src/synthetic/synthetic-clips';
+import { untrainedOnnx } from './helpers/untrained-model';
 import { fineTune } from '../src/training/fine-tune';
 import { Trainer, batchGradients, readWeights, writeWeights, type Batch } from '../src/training/trainer';
 import { examplesSource, type TrainingExamples } from '../src/training/window-source';
@@ -238,4 +244,22 @@ describe('ONNX training graph and onnxruntime gradient engine', () => {
     tf.dispose(Object.values(expected.grads));
     m.dispose();
   });
+
+  it('service.train learns with the Node onnxruntime engine and records the engine in the model metadata', async () => {
+    const featureConfig = { sampleRate: 16_000, nFft: 1024, hopLength: 256, nMels: 32, nMfcc: 20, spectrogramHeight: 32, spectrogramWidth: 32 };
+    const data = (seed: number, augment: boolean) => {
+      const clips = (['white_noise', 'brown_noise'] as const).flatMap((kind, k) =>
+        Array.from({ length: 6 }, (_, i) => generateSyntheticClip(kind, { seed: seed + 10 * k + i, sampleRate: 16_000, durationSeconds: 1.5 })));
+      return new NoiseDataset(clips, clips.map((c) => c.label!), { featureConfig, augment, seed });
+    };
+    const service = await NoiseClassifierService.create({ model: await untrainedOnnx(), runtime: nodeRuntime });
+    const history = await service.train(data(1, true), data(100, false), { numEpochs: 6, batchSize: 4, learningRate: 1e-2, earlyStoppingPatience: 0, device: 'wasm', seed: 3 },
+      { createGradientEngine: onnxRuntimeGradientEngine({ tf, threads: 1 }) });
+    expect(history.trainLoss).toHaveLength(6);
+    expect((service.metadata.trainingMetrics as { engine?: string }).engine).toBe('onnxruntime (1 thread)');
+    const white = await service.classify(generateSyntheticClip('white_noise', { seed: 999, sampleRate: 16_000, durationSeconds: 1.5 }).samples, 16_000);
+    const brown = await service.classify(generateSyntheticClip('brown_noise', { seed: 998, sampleRate: 16_000, durationSeconds: 1.5 }).samples, 16_000);
+    expect([white.predictedClass, brown.predictedClass]).toEqual(['white_noise', 'brown_noise']);
+    await service.dispose();
+  }, 60_000);
 });
