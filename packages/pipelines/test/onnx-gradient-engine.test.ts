@@ -22,9 +22,9 @@ const TOLERANCE = 1e-4;
 // onnxruntime-node's overloaded `create` is wider than the structural view the engine needs.
 const ort = ortModule as unknown as OrtModuleLike;
 
-function randomBatch(n: number, size: number, classes: number, seed: number): Batch {
+function randomBatch(n: number, size: number, classes: number, seed: number, channels = 1): Batch {
   const prng = createPrng(seed);
-  const x = Float32Array.from({ length: n * size * size }, () => 3 * prng.normal() - 2);
+  const x = Float32Array.from({ length: n * size * size * channels }, () => 3 * prng.normal() - 2);
   const y = new Float32Array(n * classes);
   const hard = new Int32Array(n);
   const w = new Float32Array(n);
@@ -40,9 +40,9 @@ function randomBatch(n: number, size: number, classes: number, seed: number): Ba
   return { x, y, w, hard, size: n };
 }
 
-async function model(architecture: string, size: number, classes = 5): Promise<tf.LayersModel> {
+async function model(architecture: string, size: number, classes = 5, inputChannels: 1 | 3 = 1): Promise<tf.LayersModel> {
   return buildModel(
-    { architecture, numClasses: classes, labels: Array.from({ length: classes }, (_, i) => `c${i}`), dropout: 0, stochasticDepthRate: 0 },
+    { architecture, numClasses: classes, labels: Array.from({ length: classes }, (_, i) => `c${i}`), dropout: 0, stochasticDepthRate: 0, inputChannels },
     { nMels: size, spectrogramHeight: size, spectrogramWidth: size, nMfcc: Math.min(size, 40) },
     { tf, seed: 3 },
   );
@@ -57,10 +57,10 @@ function movingStats(m: tf.LayersModel): Map<string, Float32Array> {
  * two samples at 1×1 pixels, x − mean is a difference of two near-equal numbers divided by a tiny standard
  * deviation, and float32 rounding (not the method) makes the engines disagree.
  */
-async function compare(architecture: string, n: number, size: number): Promise<{ gradError: number; lossError: number; statsError: number; count: number }> {
-  const m = await model(architecture, size);
+async function compare(architecture: string, n: number, size: number, channels: 1 | 3 = 1): Promise<{ gradError: number; lossError: number; statsError: number; count: number }> {
+  const m = await model(architecture, size, 5, channels);
   const initial = readWeights(m);
-  const batch = randomBatch(n, size, 5, 11);
+  const batch = randomBatch(n, size, 5, 11, channels);
   const variables = m.trainableWeights.map((w) => w.read() as tf.Variable);
   const expected = batchGradients(tf, m, variables, batch, 1);
   const expectedStats = movingStats(m);
@@ -146,6 +146,12 @@ describe('ONNX training graph and onnxruntime gradient engine', () => {
     expect(r.lossError).toBeLessThan(TOLERANCE);
     expect(r.gradError).toBeLessThan(TOLERANCE);
     expect(r.statsError).toBeLessThan(TOLERANCE);
+  });
+
+  it('three input channels: the engine reorders the NHWC batch into the graph\'s NCHW input', async () => {
+    const r = await compare('cnn_small', 2, 32, 3);
+    expect(r.lossError).toBeLessThan(TOLERANCE);
+    expect(r.gradError).toBeLessThan(TOLERANCE);
   });
 
   it('efficientnet_b0: loss, gradients and moving statistics equal tfjs training mode', async () => {
