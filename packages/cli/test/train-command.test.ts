@@ -79,7 +79,7 @@ describe('train command', () => {
 
   it('--ensemble 2 writes one ONNX file averaging two members; --windows-per-clip, --eq-augment, --keep-last', async () => {
     const out = join(root, 'ens');
-    const options = { ...base(out), epochs: 1, ensemble: 2, windowsPerClip: 2, eqAugment: 6, keepLast: true };
+    const options = { ...base(out), epochs: 1, ensemble: 2, windowsPerClip: 2, eqAugment: 6, keepLast: true, labelSmoothing: 0.1 };
     const summary = await runTrain(options, { stdout: () => {}, stderr: () => {} });
     expect((await stat(join(out, 'checkpoint-m2', 'last.ckpt'))).isFile()).toBe(true);
     const bytes = await readFile(summary.onnxPath);
@@ -97,6 +97,7 @@ describe('train command', () => {
     const text = new TextDecoder('latin1').decode(bytes);
     expect(text).toContain('"ensemble":2');
     expect(text).toContain('"windowsPerClip":2');
+    expect(text).toContain('"labelSmoothing":0.1');
     expect((await stat(join(out, 'evaluation.json'))).isFile()).toBe(true);
   }, 180_000);
 

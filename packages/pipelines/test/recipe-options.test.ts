@@ -112,4 +112,30 @@ describe('repeatSource (windows per clip) and restoreBestWeights', () => {
     expect(last.loss).toBeCloseTo(last.result.history.valLoss[5]!, 4);
     expect(last.loss).toBeGreaterThan(best.loss);
   });
+
+  it('labelSmoothing ε: the smoothed loss equals (1 − ε)·CE + ε·mean(−log p) of the same batch', async () => {
+    // One epoch of one batch, learning rate ~0: the reported train loss is the loss of the initial weights.
+    const data = { ...examplesSource(bands(8, 4, 21)), augment: { gainDb: 0, freqMasks: 0, timeMasks: 0 } };
+    const loss = async (labelSmoothing: number) => {
+      const model = smallModel(4);
+      const trainer = new Trainer(model, { numEpochs: 1, batchSize: 8, learningRate: 1e-9, weightDecay: 0, device: 'wasm', seed: 3, classWeighting: 'none' },
+        { tf, labelSmoothing, inputNoiseDb: 0 });
+      const r = await trainer.fit(data, null);
+      trainer.dispose();
+      const probs = await predictSource(tf, model, examplesSource(bands(8, 4, 21)));
+      model.dispose();
+      return { reported: r.history.trainLoss[0]!, probs };
+    };
+    const plain = await loss(0);
+    const smooth = await loss(0.2);
+    const targets = examplesSource(bands(8, 4, 21)).targets;
+    let ce = 0;
+    let uniform = 0;
+    plain.probs.forEach((p, i) => {
+      ce -= Math.log(p[targets[i]!]!) / 8;
+      for (let k = 0; k < 4; k++) uniform -= Math.log(p[k]!) / (8 * 4);
+    });
+    expect(plain.reported).toBeCloseTo(ce, 4);
+    expect(smooth.reported).toBeCloseTo(0.8 * ce + 0.2 * uniform, 4);
+  });
 });

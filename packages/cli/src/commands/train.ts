@@ -63,6 +63,8 @@ export interface TrainCommandOptions {
   ensemble?: number;
   /** Keep the last epoch's weights even with validation data (the validation fold does not pick the epoch). */
   keepLast?: boolean;
+  /** Label smoothing ε when augmenting; default 0. */
+  labelSmoothing?: number;
   quiet?: boolean;
 }
 
@@ -132,6 +134,7 @@ export function registerTrainCommand(program: Command, io: CliIo = defaultIo): C
     .option('--windows-per-clip <n>', 'random windows drawn from each training clip per epoch', number('windows-per-clip', 1, 1000, true))
     .option('--eq-augment <dB>', 'random smooth EQ (tilt/bend/wiggle, ± dB each) when augmenting (0: off)', number('eq-augment', 0, 40))
     .option('--ensemble <k>', 'train k models (seeds seed … seed+k−1) and export one ONNX file averaging their probabilities', number('ensemble', 1, 16, true))
+    .option('--label-smoothing <eps>', 'label smoothing ε when augmenting (0: off)', number('label-smoothing', 0, 0.5))
     .option('--keep-last', 'keep the last epoch\'s weights instead of the best validation epoch\'s (honest held-out figures)')
     .option('--out <dir>', 'output folder', 'training-output')
     .action(async (options: TrainCommandOptions) => {
@@ -315,6 +318,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
       learningRateSchedule: options.lrSchedule === 'constant' ? 'constant' : 'cosine',
       ...(options.windowsPerClip === undefined ? {} : { windowsPerClip: options.windowsPerClip }),
       ...(options.keepLast ? { restoreBestWeights: false } : {}),
+      ...(options.labelSmoothing ? { labelSmoothing: options.labelSmoothing } : {}),
       ...(createGradientEngine ? { createGradientEngine } : {}),
       ...(options.twoCores && !createGradientEngine ? { createGradientHelper: (model: Parameters<typeof createWorkerGradientHelper>[0]) => createWorkerGradientHelper(model) } : {}),
       ...(options.maxEpochs === undefined ? {} : { maxEpochsThisCall: options.maxEpochs }),
@@ -356,6 +360,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     ...(options.windowsPerClip ? { windowsPerClip: options.windowsPerClip } : {}),
     ...(options.eqAugment ? { eqAugmentDb: options.eqAugment } : {}),
     ...(options.keepLast ? { weights: 'last epoch' } : {}),
+    ...(options.labelSmoothing ? { labelSmoothing: options.labelSmoothing } : {}),
   };
   const metadata = createModelMetadata({
     featureConfig: outcome.featureConfig ?? featureConfig,

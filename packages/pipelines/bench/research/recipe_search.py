@@ -42,8 +42,9 @@ def load(features):
 class CnnSmall(nn.Module):
     """cnn_small as packages/models/src/architectures/cnn-small.ts builds it (width multiplier for experiments)."""
 
-    def __init__(self, classes, dropout=0.3, width=1.0, in_ch=1, inst_norm=False):
+    def __init__(self, classes, dropout=0.3, width=1.0, in_ch=1, inst_norm=False, head='gap', bins=64, frames=64):
         super().__init__()
+        self.head = head
         layers = []
         if inst_norm:
             layers.append(nn.InstanceNorm2d(in_ch, affine=False))
@@ -58,12 +59,27 @@ class CnnSmall(nn.Module):
             c = f
         self.features = nn.Sequential(*layers)
         self.drop = nn.Dropout(dropout)
-        self.fc = nn.Linear(c, classes)
+        # 'gap': global average pool (ours); 'freqflat': mean over time only, frequency positions kept (flattened);
+        # 'avgmax': global average and global max pooling concatenated.
+        # 'flat': flatten the whole last map (time positions too) — the portable variant (Flatten + Dense).
+        feat = {'gap': c, 'freqflat': c * math.ceil(bins / 16), 'avgmax': 2 * c, 'avgplusmax': c, 'flat': c * math.ceil(bins / 16) * math.ceil(frames / 16)}[head]
+        self.fc = nn.Linear(feat, classes)
         nn.init.xavier_uniform_(self.fc.weight)
         nn.init.zeros_(self.fc.bias)
 
     def forward(self, x):
-        x = self.features(x).mean(dim=(2, 3))
+        x = self.features(x)
+        if self.head == 'gap':
+            x = x.mean(dim=(2, 3))
+        elif self.head == 'freqflat':
+            x = x.mean(dim=3).flatten(1)
+        elif self.head == 'avgplusmax':
+            # mean + max over the last map (summed, not concatenated): MaxPooling2D + Flatten + Add in Keras terms.
+            x = x.mean(dim=(2, 3)) + x.amax(dim=(2, 3))
+        elif self.head == 'flat':
+            x = x.flatten(1)
+        else:
+            x = torch.cat([x.mean(dim=(2, 3)), x.amax(dim=(2, 3))], 1)
         return self.fc(self.drop(x))
 
 
@@ -145,7 +161,7 @@ def train_batch(specs, items, targets, rng, a, others=None):
 def run_once(specs, targets, train_idx, val_idx, classes, a, seed):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    model = CnnSmall(classes, a.dropout, a.width, inst_norm=a.norm == 'inst')
+    model = CnnSmall(classes, a.dropout, a.width, inst_norm=a.norm == 'inst', head=a.head, bins=specs[0].shape[0], frames=a.frames)
     decay = [p for n, p in model.named_parameters() if p.dim() > 1]
     no_decay = [p for n, p in model.named_parameters() if p.dim() <= 1]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': a.wd}, {'params': no_decay, 'weight_decay': 0}], lr=a.lr, eps=1e-8)
@@ -228,7 +244,7 @@ def main():
     ap.add_argument('--bg-db', type=float, nargs=2, default=[6, 20])
     ap.add_argument('--seeds', type=int, default=1, help='ensemble size (probabilities averaged)')
     ap.add_argument('--seed', type=int, default=42)
-    ap.add_argument('--features-tag', default='hop1024')
+    ap.add_argument('--head', default='gap', choices=['gap', 'freqflat', 'avgmax', 'avgplusmax', 'flat'])
     a = ap.parse_args()
     specs, targets, folds, labels, names = load(a.features)
     classes = len(labels)

@@ -27,6 +27,8 @@ export interface TrainOptions {
   readonly windowsPerClip?: number;
   /** false: keep the last epoch's weights instead of the best validation epoch's (see TrainerOptions). */
   readonly restoreBestWeights?: boolean;
+  /** Label smoothing ε for augmented training data (see TrainerOptions). */
+  readonly labelSmoothing?: number;
   /** Computes gradients with another engine (in Node: `onnxRuntimeGradientEngine` from `/node`); default tfjs. */
   readonly createGradientEngine?: GradientEngineFactory;
 }

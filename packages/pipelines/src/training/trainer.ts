@@ -81,6 +81,8 @@ export interface TrainerOptions {
    * false keeps the last epoch's weights, so the validation data does not choose the model (an honest held-out figure).
    */
   readonly restoreBestWeights?: boolean;
+  /** Label smoothing ε when the data augments: targets (1 − ε)·one-hot + ε/classes (before mixup). Default 0. */
+  readonly labelSmoothing?: number;
   /** Clock in ms (tests). */
   readonly now?: () => number;
 }
@@ -317,6 +319,7 @@ export class Trainer {
     const hard = new Int32Array(size);
     const augmenting = source.augment !== null;
     const noiseDb = augmenting ? (this.options.inputNoiseDb ?? 1) : 0;
+    const smoothing = augmenting ? (this.options.labelSmoothing ?? 0) : 0;
     for (let b = 0; b < size; b++) {
       const i = items[b]!;
       // One stream per (epoch, item): the same draw whatever the batch size or accumulation.
@@ -327,7 +330,8 @@ export class Trainer {
       const target = source.targets[i]!;
       writeNhwc(window, x, b * plane, c, h, w);
       if (noiseDb > 0) for (let k = b * plane; k < (b + 1) * plane; k++) x[k]! += noiseDb * prng.normal();
-      y[b * numClasses + target] = 1;
+      if (smoothing > 0) for (let k = 0; k < numClasses; k++) y[b * numClasses + k] = smoothing / numClasses;
+      y[b * numClasses + target] = 1 - smoothing + smoothing / numClasses;
       wt[b] = classWeights[target]! / totalWeight;
       hard[b] = target;
     }
