@@ -45,6 +45,7 @@ export {
   type TrainingGraphMask,
   type TrainingGraphBatchNorm,
 } from './onnx/training-graph';
+export type { KernelGradientStrategy } from './onnx/kernel-gradients';
 export {
   saveTfjsModel,
   loadTfjsModel,

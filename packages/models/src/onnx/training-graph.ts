@@ -4,6 +4,7 @@ import { PRODUCER_NAME, PRODUCER_VERSION } from '../metadata';
 import { STOCHASTIC_DEPTH_CLASS } from '../architectures/stochastic-depth';
 import { ONNX_IR_VERSION, ONNX_OPSET, samePads } from './export-onnx';
 import { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from './layer-graph';
+import { denseConvKernelGradient, depthwiseKernelGradient, type ConvGeometry, type GradientEmitter, type KernelGradientStrategy, type Pair } from './kernel-gradients';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
 import { ONNX_DATA_TYPE, modelProtoType } from './onnx-schema';
 
@@ -22,7 +23,7 @@ export interface TrainingGraphOptions {
    * convolution over transposed operands); `depthwise`: 'grouped-conv' (the same trick with one group per channel)
    * or 'taps' (Slice · Mul · ReduceSum per kernel tap).
    */
-  readonly filterGradient?: { readonly conv?: 'im2col' | 'transposed-conv'; readonly depthwise?: 'grouped-conv' | 'taps' };
+  readonly filterGradient?: Partial<KernelGradientStrategy>;
 }
 
 export interface TrainingGraphWeight {
@@ -69,7 +70,6 @@ interface Value {
   readonly shape: readonly (number | null)[];
 }
 
-type Pair = [number, number];
 const pair = (v: unknown): Pair => (Array.isArray(v) ? [Number(v[0]), Number(v[1])] : [Number(v), Number(v)]);
 
 const SUPPORTED = 'Conv2D, DepthwiseConv2D, Dense, BatchNormalization, Activation (linear, relu, sigmoid, swish), ReLU, MaxPooling2D, GlobalAveragePooling2D, Flatten, Reshape, Multiply, Add, ZeroPadding2D, Dropout, stochastic depth';
@@ -125,7 +125,7 @@ interface BackwardStep {
   readonly run: (gradOut: string) => void;
 }
 
-class TrainingEmitter {
+class TrainingEmitter implements GradientEmitter {
   readonly b = new OnnxGraphBuilder();
   readonly masks: TrainingGraphMask[] = [];
   readonly batchNorms: TrainingGraphBatchNorm[] = [];
@@ -147,7 +147,7 @@ class TrainingEmitter {
   constructor(
     private readonly graph: LayerGraph,
     private readonly trainable: ReadonlySet<string>,
-    private readonly strategy: { conv: 'im2col' | 'transposed-conv'; depthwise: 'grouped-conv' | 'taps' },
+    private readonly strategy: KernelGradientStrategy,
   ) {
     for (const n of Object.values(TRAINING_GRAPH_IO)) this.b.reserve(n);
   }
@@ -229,7 +229,7 @@ class TrainingEmitter {
     return this.b.node('Sum', list, `${key}.grad_sum`);
   }
 
-  private ints(values: readonly number[]): string {
+  ints(values: readonly number[]): string {
     const key = `i:${values.join(',')}`;
     let name = this.constants.get(key);
     if (name === undefined) {
@@ -455,9 +455,10 @@ class TrainingEmitter {
     const y = this.activation(call, cfg.activation, { name: z, shape: onnxShape(out.shape) }, name, (gz) => {
       if (bias?.trains) this.gradientOutput(bias.name, this.b.node('ReduceSum', [gz, this.ints([0, 2, 3])], `${name}.bias_grad`, { keepdims: 0 }));
       if (kernel.trains) {
+        const geometry: ConvGeometry = { name, x, gz, kernel: kshape, strides, pads, outputSize: [ho, wo] };
         const grad = depthwise
-          ? this.depthwiseFilterGrad(name, x, gz, [kh, kw], strides, pads, [ho, wo], cin)
-          : this.convFilterGrad(name, x, gz, [kh, kw], strides, pads, [h, w], [ho, wo], cin, cout);
+          ? depthwiseKernelGradient(this, geometry, cin, this.strategy.depthwise)
+          : denseConvKernelGradient(this, geometry, cin, cout, this.strategy.conv);
         this.gradientOutput(kernel.name, grad);
       }
       if (needsIn) {
@@ -479,110 +480,6 @@ class TrainingEmitter {
       }
     });
     this.set(out, y, needs);
-  }
-
-  /** d loss / d kernel of a dense convolution, returned in tfjs layout [kh, kw, in, out]. */
-  private convFilterGrad(name: string, x: Value, gz: string, k: Pair, strides: Pair, pads: number[], hw: Pair, howo: Pair, cin: number, cout: number): string {
-    if (k[0] === 1 && k[1] === 1 && strides[0] === 1 && strides[1] === 1 && pads.every((p) => p === 0)) {
-      // 1×1: one matrix product over all pixels, [in, N·H·W] × [N·H·W, out].
-      const xt = this.b.node('Reshape', [this.b.node('Transpose', [x.name], `${name}.x_cnhw`, { perm: [1, 0, 2, 3] }), this.ints([cin, -1])], `${name}.x_cols`);
-      const gt = this.b.node('Reshape', [this.b.node('Transpose', [gz], `${name}.g_nhwc`, { perm: [0, 2, 3, 1] }), this.ints([-1, cout])], `${name}.g_rows`);
-      return this.b.node('Reshape', [this.b.node('MatMul', [xt, gt], `${name}.kernel_grad2d`), this.ints([1, 1, cin, cout])], `${name}.kernel_grad`);
-    }
-    if (this.strategy.conv === 'im2col') {
-      // Strided windows of the padded input, one per kernel tap, stacked as [N, taps·in, P] (tap-major, so the
-      // result is already [kh, kw, in, out]); one batched MatMul with the gradient [N, P, out], summed over N.
-      const cols = this.b.node('Reshape', [this.b.node('Concat', this.taps(name, x, k, strides, pads, howo), `${name}.cols4`, { axis: 1 }), this.ints([0, k[0] * k[1] * cin, howo[0] * howo[1]])], `${name}.cols`);
-      const g3 = this.b.node('Transpose', [this.b.node('Reshape', [gz, this.ints([0, cout, howo[0] * howo[1]])], `${name}.g3`)], `${name}.g3t`, { perm: [0, 2, 1] });
-      const perSample = this.b.node('MatMul', [cols, g3], `${name}.kernel_grad_n`);
-      const sum = this.b.node('ReduceSum', [perSample, this.ints([0])], `${name}.kernel_grad_sum`, { keepdims: 0 });
-      return this.b.node('Reshape', [sum, this.ints([k[0], k[1], cin, cout])], `${name}.kernel_grad`);
-    }
-    // A convolution over transposed operands — input channels become the batch, the output gradient becomes the
-    // filter, and the forward stride becomes a dilation.
-    const xt = this.b.node('Transpose', [x.name], `${name}.x_cnhw`, { perm: [1, 0, 2, 3] });
-    const gt = this.b.node('Transpose', [gz], `${name}.g_cnhw`, { perm: [1, 0, 2, 3] });
-    const endPads = this.filterGradEndPads(hw, howo, k, strides, pads);
-    let r = this.b.node('Conv', [xt, gt], `${name}.kernel_grad_iohw`, {
-      kernel_shape: howo, dilations: strides, strides: [1, 1], pads: [pads[0]!, pads[1]!, endPads[0], endPads[1]],
-    });
-    r = this.trimFilterGrad(name, r, hw, howo, k, strides, pads, endPads);
-    return this.b.node('Transpose', [r], `${name}.kernel_grad`, { perm: [2, 3, 0, 1] });
-  }
-
-  /**
-   * Depthwise filter gradient as Σ over kernel taps: for each tap (i, j), the strided window of the padded input
-   * times the output gradient, summed over batch and pixels. kh·kw slices of the activation, all memory-bound.
-   */
-  private depthwiseFilterGrad(name: string, x: Value, gz: string, k: Pair, strides: Pair, pads: number[], howo: Pair, c: number): string {
-    if (this.strategy.depthwise === 'grouped-conv') {
-      // Σ_n Σ_p g[n,c,p]·x[n,c,p·s+t]: a grouped convolution (group = channel) of x as [1, C·N, H, W] with the
-      // gradient as filters [C, N, Ho, Wo]; the batch is the reduced input-channel axis, so N stays dynamic.
-      const [, , h, w] = x.shape as [null, number, number, number];
-      const xt = this.b.node('Reshape', [this.b.node('Transpose', [x.name], `${name}.x_cnhw`, { perm: [1, 0, 2, 3] }), this.ints([1, -1, h, w])], `${name}.x_1cn`);
-      const gt = this.b.node('Transpose', [gz], `${name}.g_cnhw`, { perm: [1, 0, 2, 3] });
-      const endPads = this.filterGradEndPads([h, w], howo, k, strides, pads);
-      let r = this.b.node('Conv', [xt, gt], `${name}.kernel_grad_1c`, {
-        kernel_shape: howo, dilations: strides, strides: [1, 1], pads: [pads[0]!, pads[1]!, endPads[0], endPads[1]], group: c,
-      });
-      r = this.trimFilterGrad(name, r, [h, w], howo, k, strides, pads, endPads);
-      return this.b.node('Reshape', [this.b.node('Transpose', [r], `${name}.kernel_grad_hwc`, { perm: [2, 3, 1, 0] }), this.ints([k[0], k[1], c, 1])], `${name}.kernel_grad`);
-    }
-    const padded = pads.some((p) => p > 0)
-      ? this.b.node('Pad', [x.name, this.ints([0, 0, pads[0]!, pads[1]!, 0, 0, pads[2]!, pads[3]!])], `${name}.x_padded`, { mode: 'constant' })
-      : x.name;
-    const taps: string[] = [];
-    for (let i = 0; i < k[0]; i++) {
-      for (let j = 0; j < k[1]; j++) {
-        const window = this.b.node('Slice', [
-          padded,
-          this.ints([i, j]),
-          this.ints([i + (howo[0] - 1) * strides[0] + 1, j + (howo[1] - 1) * strides[1] + 1]),
-          this.ints([2, 3]),
-          this.ints(strides),
-        ], `${name}.tap${i}_${j}`);
-        const prod = this.b.node('Mul', [window, gz], `${name}.tap${i}_${j}_prod`);
-        taps.push(this.b.node('ReduceSum', [prod, this.ints([0, 2, 3])], `${name}.tap${i}_${j}_sum`, { keepdims: 0 }));
-      }
-    }
-    const stacked = this.b.node('Concat', taps, `${name}.taps`, { axis: 0 });
-    return this.b.node('Reshape', [stacked, this.ints([k[0], k[1], c, 1])], `${name}.kernel_grad`);
-  }
-
-  /** The strided input window under each kernel tap, [N, C, Ho, Wo] each, taps in row-major order. */
-  private taps(name: string, x: Value, k: Pair, strides: Pair, pads: number[], howo: Pair): string[] {
-    const padded = pads.some((p) => p > 0)
-      ? this.b.node('Pad', [x.name, this.ints([0, 0, pads[0]!, pads[1]!, 0, 0, pads[2]!, pads[3]!])], `${name}.x_padded`, { mode: 'constant' })
-      : x.name;
-    const out: string[] = [];
-    for (let i = 0; i < k[0]; i++) {
-      for (let j = 0; j < k[1]; j++) {
-        out.push(this.b.node('Slice', [
-          padded,
-          this.ints([i, j]),
-          this.ints([i + (howo[0] - 1) * strides[0] + 1, j + (howo[1] - 1) * strides[1] + 1]),
-          this.ints([2, 3]),
-          this.ints(strides),
-        ], `${name}.tap${i}_${j}`));
-      }
-    }
-    return out;
-  }
-
-  /** End pads of the filter-gradient convolution so that its output is exactly the kernel size (or larger). */
-  private filterGradEndPads(hw: Pair, howo: Pair, k: Pair, strides: Pair, pads: number[]): Pair {
-    const end = (axis: 0 | 1) => {
-      const size = hw[axis] + pads[axis]! + pads[axis + 2]! - (howo[axis] - 1) * strides[axis];
-      const extra = size - k[axis];
-      return Math.max(0, pads[axis + 2]! - Math.max(0, extra));
-    };
-    return [end(0), end(1)];
-  }
-
-  private trimFilterGrad(name: string, r: string, hw: Pair, howo: Pair, k: Pair, strides: Pair, pads: number[], endPads: Pair): string {
-    const size = (axis: 0 | 1) => hw[axis] + pads[axis]! + endPads[axis] - (howo[axis] - 1) * strides[axis];
-    if (size(0) === k[0] && size(1) === k[1]) return r;
-    return this.b.node('Slice', [r, this.ints([0, 0]), this.ints(k), this.ints([2, 3])], `${name}.kernel_grad_trim`);
   }
 
   private dense(call: LayerCall, x: Value, cfg: Tf.serialization.ConfigDict, needsIn: boolean): void {
