@@ -52,6 +52,8 @@ describe('job API with the in-process queue', () => {
     expect(done).toMatchObject({ state: 'completed', progress: 1, name: 'train', attempts_started: 1 });
     expect(done.result).toMatchObject({ epochs: 1, resumed_from_epoch: 0, model_file: `jobs/${job_id}/model.onnx` });
     expect(done.result.history.train_loss).toHaveLength(1);
+    // In Node the job trains with the onnxruntime gradient engine.
+    expect(done.result.metrics.engine).toMatch(/^onnxruntime/);
     const trained = await loadClassifier({ modelPath: path.join(dirs.workDir, done.result.model_file) });
     expect([...trained.modelInfo().labels].sort()).toEqual(['construction_drilling', 'dog_barking']);
     expect(trained.modelInfo().untrained).toBe(false);
