@@ -32,4 +32,5 @@ const predicted = (model.predict(asTensors(test).x) as tf.Tensor).argMax(1).arra
 const correct = predicted.filter((p, i) => p === test.labels[i]).length;
 const loss = history.history.loss as number[];
 console.log(`loss fell: ${loss.at(-1)! < loss[0]}`);
-console.log(`held-out accuracy: ${correct}/${test.labels.length}`);
+// Training is not seeded here, so the exact count varies from run to run; print what any good run shows.
+console.log(`held-out accuracy ≥ 90%: ${correct / test.labels.length >= 0.9}`);
