@@ -58,8 +58,11 @@ describe('NoiseClassifierTrainer (custom tfjs model)', () => {
     const after = await trainer.predict(val.features);
     const accuracy = (rows: number[][]) =>
       rows.filter((p, i) => p.indexOf(Math.max(...p)) === val.labels[i]).length / rows.length;
+    // Separable clusters: an untrained network sometimes classifies them all already, so compare the held-out
+    // cross-entropy (always lowered by training) rather than the accuracy.
+    const crossEntropy = (rows: number[][]) => rows.reduce((sum, p, i) => sum - Math.log(Math.max(p[val.labels[i]!]!, 1e-7)), 0) / rows.length;
     expect(accuracy(after)).toBeGreaterThan(0.9);
-    expect(accuracy(after)).toBeGreaterThan(accuracy(before));
+    expect(crossEntropy(after)).toBeLessThan(crossEntropy(before));
     for (const row of after) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     model.dispose();
   });
