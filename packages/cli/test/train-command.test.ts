@@ -99,6 +99,10 @@ describe('train command', () => {
     expect(text).toContain('"windowsPerClip":2');
     expect(text).toContain('"labelSmoothing":0.1');
     expect((await stat(join(out, 'evaluation.json'))).isFile()).toBe(true);
+    // Each member's own tfjs files, and they hold different weights (other seeds).
+    const [first, second] = await Promise.all(['model-tfjs', 'model-tfjs-m2'].map((d) => readFile(join(out, d, 'weights.bin'))));
+    expect(second!.byteLength).toBe(first!.byteLength);
+    expect(Buffer.compare(first!, second!)).not.toBe(0);
   }, 180_000);
 
   it('reports bad options as errors a person can act on', async () => {

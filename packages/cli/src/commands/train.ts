@@ -372,11 +372,14 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
   });
   const onnxPath = join(outDir, 'model.onnx');
   await writeFileAtomic(onnxPath, members > 1 ? exportOnnxEnsemble(outcomes.map((o) => o.model), metadata) : exportOnnx(outcome.model, metadata));
-  const tfjsDir = join(outDir, 'model-tfjs');
-  await mkdir(tfjsDir, { recursive: true });
-  const tfjsFiles = await saveTfjsModel(outcome.model, metadata, { tf });
-  await writeFileAtomic(join(tfjsDir, 'model.json'), tfjsFiles.modelJson);
-  await writeFileAtomic(join(tfjsDir, 'weights.bin'), tfjsFiles.weightsBin);
+  // tfjs format holds one network: member k of an ensemble goes to model-tfjs-m<k> (k > 1), like its checkpoint.
+  for (const [k, member] of outcomes.entries()) {
+    const tfjsDir = join(outDir, k === 0 ? 'model-tfjs' : `model-tfjs-m${k + 1}`);
+    await mkdir(tfjsDir, { recursive: true });
+    const tfjsFiles = await saveTfjsModel(member.model, metadata, { tf });
+    await writeFileAtomic(join(tfjsDir, 'model.json'), tfjsFiles.modelJson);
+    await writeFileAtomic(join(tfjsDir, 'weights.bin'), tfjsFiles.weightsBin);
+  }
   await writeFileAtomic(join(outDir, 'history.json'), `${JSON.stringify(toWireHistory(outcome.history), null, 2)}\n`);
   await writeFile(join(outDir, 'report.html'), trainingReportHtml({
     title: `Training report: ${options.arch}`,
@@ -401,7 +404,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
       confusion_matrix: evaluation.confusionMatrix, per_class: evaluation.perClass, clips: evaluation.sampleCount,
     }, null, 2)}\n`);
   }
-  log(`wrote ${onnxPath}, ${tfjsDir}/, ${join(outDir, 'report.html')}${evaluation ? `; validation accuracy ${(evaluation.accuracy * 100).toFixed(1)}%, macro-F1 ${evaluation.macroF1.toFixed(3)}` : ''}`);
+  log(`wrote ${onnxPath}, ${join(outDir, 'model-tfjs')}/${members > 1 ? ` (members 2–${members}: model-tfjs-m<k>/)` : ''}, ${join(outDir, 'report.html')}${evaluation ? `; validation accuracy ${(evaluation.accuracy * 100).toFixed(1)}%, macro-F1 ${evaluation.macroF1.toFixed(3)}` : ''}`);
   outcomes.forEach((o) => o.model.dispose());
   return {
     outDir, onnxPath, labels: outcome.labels, epochs: outcome.history.trainLoss.length, bestEpoch: outcome.bestEpoch,
