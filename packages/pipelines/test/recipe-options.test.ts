@@ -6,7 +6,8 @@ import { augmentSpectrogram, applyRandomEq } from '../src/data/augment';
 import { createPrng } from '../src/synthetic/prng';
 import { Trainer, clipLossAndAccuracy, predictSource, readWeights } from '../src/training/trainer';
 import { selectTrainingBackend } from '../src/training/training-backend';
-import { examplesSource, repeatSource, type TrainingExamples } from '../src/training/window-source';
+import { examplesSource, repeatSource } from '../src/training/window-source';
+import { bands } from './helpers/band-examples';
 
 const spec = (bins: number, frames: number, value = -40) => ({ data: new Float32Array(bins * frames).fill(value), bins, frames });
 
@@ -32,20 +33,6 @@ describe('random EQ augmentation', () => {
     expect(c.data).not.toEqual(augmentSpectrogram(input, { freqMasks: 0, timeMasks: 0 }, createPrng(5)).data);
   });
 });
-
-function bands(count: number, classes: number, seed: number): TrainingExamples {
-  const prng = createPrng(seed);
-  const inputs: Float32Array[] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const k = i % classes;
-    const x = new Float32Array(64);
-    for (let p = 0; p < 64; p++) x[p] = 0.5 * prng.normal() + (Math.floor(p / 8) >> 1 === k ? 1.5 : 0);
-    inputs.push(x);
-    labels.push(k);
-  }
-  return { inputs, labels, classNames: Array.from({ length: classes }, (_, k) => `band_${k}`), inputShape: [1, 8, 8] };
-}
 
 function smallModel(classes: number): tf.LayersModel {
   const input = tf.input({ shape: [8, 8, 1] });

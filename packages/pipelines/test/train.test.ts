@@ -8,25 +8,10 @@ import { fineTune } from '../src/training/fine-tune';
 import { Trainer, readWeights, type TrainingProgress } from '../src/training/trainer';
 import { selectTrainingBackend } from '../src/training/training-backend';
 import { examplesSource, type TrainingExamples } from '../src/training/window-source';
-import { createPrng } from '../src/synthetic/prng';
+import { BAND_SIZE, bands } from './helpers/band-examples';
 
-const H = 8;
-const W = 8;
-
-/** Class k: a bright horizontal band in rows [2k, 2k+2), plus noise. Separable, but not trivially. */
-function bands(count: number, classes: number, seed: number, noise = 0.5): TrainingExamples {
-  const prng = createPrng(seed);
-  const inputs: Float32Array[] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const k = i % classes;
-    const x = new Float32Array(H * W);
-    for (let p = 0; p < x.length; p++) x[p] = noise * prng.normal() + (Math.floor(p / W) >> 1 === k ? 1.5 : 0);
-    inputs.push(x);
-    labels.push(k);
-  }
-  return { inputs, labels, classNames: Array.from({ length: classes }, (_, k) => `band_${k}`), inputShape: [1, H, W] };
-}
+const H = BAND_SIZE;
+const W = BAND_SIZE;
 
 function smallModel(classes: number, seed: number, options: { batchNorm?: boolean; dropout?: number } = {}): tf.LayersModel {
   const input = tf.input({ shape: [H, W, 1] });
