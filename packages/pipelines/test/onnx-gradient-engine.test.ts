@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxGradientEngine } from '../src/training/onnx-gradient-engine';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { NoiseDataset } from '../src/data/noise-dataset';
-import { onnxRuntimeGradientEngine } from '../src/node/onnx-gradient-engine';
+import { loadOnnxRuntimeNode, onnxRuntimeGradientEngine } from '../src/node/onnx-gradient-engine';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
 import { generateSyntheticClip } from '../src/synthetic/synthetic-clips';
 import { untrainedOnnx } from './helpers/untrained-model';
@@ -161,6 +161,13 @@ describe('ONNX training graph and onnxruntime gradient engine', () => {
     expect(r.gradError).toBeLessThan(TOLERANCE);
     expect(r.statsError).toBeLessThan(TOLERANCE);
   }, 60_000);
+
+  it('loading onnxruntime-node: the real module loads; not installed → E_RUNTIME_MISSING, a broken binary → E_RUNTIME_FAILED', async () => {
+    expect(typeof (await loadOnnxRuntimeNode()).InferenceSession.create).toBe('function');
+    const missing = Object.assign(new Error("Cannot find package 'onnxruntime-node'"), { code: 'ERR_MODULE_NOT_FOUND' });
+    await expect(loadOnnxRuntimeNode(() => Promise.reject(missing))).rejects.toMatchObject({ code: 'E_RUNTIME_MISSING' });
+    await expect(loadOnnxRuntimeNode(() => Promise.reject(new Error('invalid ELF header')))).rejects.toMatchObject({ code: 'E_RUNTIME_FAILED' });
+  });
 
   it('an unsupported layer is E_MODEL_FORMAT naming it', () => {
     const input = tf.input({ shape: [8, 8, 1] });

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { NoiseClassifierError } from '@noise-classifier/config';
-import type { OrtModuleLike } from '@noise-classifier/models';
+import { importRuntime, type OrtModuleLike } from '@noise-classifier/models';
 import type * as tfType from '@tensorflow/tfjs';
 import type { GradientEngineFactory } from '../training/gradient-engine';
 import { createOnnxGradientEngine } from '../training/onnx-gradient-engine';
@@ -16,19 +15,21 @@ export interface OnnxRuntimeGradientEngineOptions {
 
 let loaded: Promise<OrtModuleLike> | undefined;
 
-/** Imports onnxruntime-node once; E_RUNTIME_MISSING when it is not installed or its native part does not load. */
+/**
+ * Imports onnxruntime-node once (models' `importRuntime`: E_RUNTIME_MISSING when it is not installed,
+ * E_RUNTIME_FAILED when its native part does not load); a failed import is retried on the next call.
+ */
 export async function loadOnnxRuntimeNode(load?: () => Promise<OrtModuleLike>): Promise<OrtModuleLike> {
   // A variable specifier keeps bundlers (tsup) from inlining the native package; it comes with runtime-node.
   const specifier = 'onnxruntime-node';
-  const importer = load ?? (() => import(/* @vite-ignore */ specifier) as Promise<OrtModuleLike>);
-  const attempt = load ? importer() : (loaded ??= importer());
+  const attempt = () => importRuntime(specifier, load ?? (() => import(/* @vite-ignore */ specifier) as Promise<OrtModuleLike>));
+  if (load) return attempt();
+  loaded ??= attempt();
   try {
-    return await attempt;
+    return await loaded;
   } catch (error) {
-    if (!load) loaded = undefined;
-    throw new NoiseClassifierError('E_RUNTIME_MISSING', 'onnxruntime-node could not be loaded; install it or train with --engine tfjs', {
-      field: 'engine', expected: 'onnxruntime-node installed', received: error instanceof Error ? error.message : String(error),
-    });
+    loaded = undefined;
+    throw error;
   }
 }
 
