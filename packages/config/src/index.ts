@@ -21,6 +21,7 @@ export {
 export {
   createAudioFeatureConfig,
   DEFAULT_AUDIO_FEATURE_CONFIG,
+  EFFICIENTAT_MN04_FEATURE_CONFIG,
   AUDIO_FEATURE_CONFIG_KEYS,
   MAX_SAMPLE_RATE,
   windowDurationSeconds,
@@ -29,6 +30,7 @@ export {
   type MelScale,
   type MelNorm,
   type PadMode,
+  type LogScale,
 } from './audio-feature-config';
 export {
   createModelConfig,

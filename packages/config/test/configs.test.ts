@@ -5,6 +5,7 @@ import {
   createInferenceConfig,
   createModelConfig,
   createTrainingConfig,
+  EFFICIENTAT_MN04_FEATURE_CONFIG,
   toSnakeCaseKeys,
   windowDurationSeconds,
 } from '../src/index';
@@ -40,6 +41,12 @@ describe('AudioFeatureConfig', () => {
       padMode: 'reflect',
       topDb: 80,
       amin: 1e-10,
+      preEmphasis: null,
+      windowPeriodic: true,
+      logScale: 'db',
+      logOffset: 1e-5,
+      normalizeMean: 0,
+      normalizeStd: 1,
     });
   });
 
@@ -78,6 +85,16 @@ describe('AudioFeatureConfig', () => {
     [{ topDb: -5 }, 'topDb'],
     [{ center: 'yes' }, 'center'],
     [{ padMode: 'wrap' }, 'padMode'],
+    [{ preEmphasis: 1.5 }, 'preEmphasis'],
+    [{ preEmphasis: 0 }, 'preEmphasis'],
+    [{ windowPeriodic: 'no' }, 'windowPeriodic'],
+    [{ logScale: 'ln' }, 'logScale'],
+    [{ logOffset: 0 }, 'logOffset'],
+    [{ normalizeStd: 0 }, 'normalizeStd'],
+    [{ normalizeMean: Number.POSITIVE_INFINITY }, 'normalizeMean'],
+    [{ melScale: 'kaldi', melNorm: 'slaney' }, 'melNorm'],
+    [{ melScale: 'kaldi', nFft: 1023 }, 'nFft'],
+    [{ logScale: 'log', topDb: 80 }, 'topDb'],
   ])('rejects %j', (input, field) => {
     expect(errorOf(() => createAudioFeatureConfig(input as Record<string, unknown>)).field).toBe(field);
   });
@@ -106,6 +123,29 @@ describe('AudioFeatureConfig', () => {
     const json = JSON.parse(JSON.stringify(toSnakeCaseKeys(config)));
     expect(json.n_mels).toBe(64);
     expect(createAudioFeatureConfig(json)).toEqual(config);
+  });
+});
+
+describe('EFFICIENTAT_MN04_FEATURE_CONFIG', () => {
+  it('is the front end the mn04_as weights expect', () => {
+    expect(EFFICIENTAT_MN04_FEATURE_CONFIG).toMatchObject({
+      sampleRate: 32000, nFft: 1024, winLength: 800, hopLength: 320, nMels: 128, spectrogramHeight: 128,
+      spectrogramWidth: 500, fMin: 0, fMax: 15000, melScale: 'kaldi', melNorm: null, power: 2, center: true,
+      padMode: 'reflect', preEmphasis: 0.97, windowPeriodic: false, logScale: 'log', logOffset: 1e-5, topDb: null,
+      normalizeMean: -4.5, normalizeStd: 5,
+    });
+    expect(Object.isFrozen(EFFICIENTAT_MN04_FEATURE_CONFIG)).toBe(true);
+  });
+
+  it('survives the snake_case JSON form that model metadata stores', () => {
+    const json = JSON.parse(JSON.stringify(toSnakeCaseKeys(EFFICIENTAT_MN04_FEATURE_CONFIG)));
+    expect(json).toMatchObject({ pre_emphasis: 0.97, window_periodic: false, log_scale: 'log', log_offset: 1e-5, normalize_mean: -4.5, normalize_std: 5, mel_scale: 'kaldi' });
+    expect(createAudioFeatureConfig(json)).toEqual(EFFICIENTAT_MN04_FEATURE_CONFIG);
+  });
+
+  it("defaults topDb to null for logScale 'log' and keeps 80 for 'db'", () => {
+    expect(createAudioFeatureConfig({ logScale: 'log' }).topDb).toBeNull();
+    expect(createAudioFeatureConfig({ logScale: 'db' }).topDb).toBe(80);
   });
 });
 
