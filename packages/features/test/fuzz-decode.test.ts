@@ -108,7 +108,7 @@ describe('fuzz: mutated files decode or throw NoiseClassifierError', () => {
   });
 
   it('400 mutated OGG Vorbis files (half with checksums repaired, so the Vorbis decoder sees the damage)', async () => {
-    const ogg = fixture('tiny-drilling-0.3s.ogg');
+    const ogg = fixture('synthetic-alarm-0.3s.ogg');
     await fc.assert(
       fc.asyncProperty(fc.array(mutation(200), { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), async (mutations, allowTruncated, repair) => {
         const bytes = mutate(ogg, mutations);
@@ -119,7 +119,7 @@ describe('fuzz: mutated files decode or throw NoiseClassifierError', () => {
   });
 
   it('200 mutated FLAC and MP3 files', async () => {
-    const files = [fixture('sine-24bit-16k.flac'), fixture('us8k-drilling-1s.mp3')];
+    const files = [fixture('sine-24bit-16k.flac'), fixture('synthetic-alarm-1s.mp3')];
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 1 }), fc.array(mutation(120), { minLength: 1, maxLength: 3 }), async (which, mutations) =>
         decodesCleanlyOrFailsWithOurError(mutate(files[which], mutations), false),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NoiseClassifierError } from '@noise-classifier/config';
 import { decodeAudio, decodeWav } from '../src/index';
 import { buildWav, dequantise, fixture, quantise, rejectionOf, rms, sine, type WavSpec } from './io-helpers';
+import { SHARED_CLIPS, readSharedClip } from '../../../tooling/shared-data';
 
 async function codeOf(pending: Promise<unknown> | (() => unknown)): Promise<string> {
   return (await rejectionOf(pending)).code;
@@ -196,17 +197,21 @@ describe('decodeAudio: container sniffing and bad input', () => {
 });
 
 describe('decodeAudio: real files', () => {
-  const wav = decodeWav(fixture('us8k-drilling-14113-4-0-0.wav'));
+  // Real recordings come from ../shared/datasets; the codec fixtures are our own synthetic audio encoded by
+  // scripts/make-codec-fixtures.sh from synthetic-alarm-1s.wav, their lossless reference.
+  const us8k = decodeWav(readSharedClip(SHARED_CLIPS.drilling));
+  const wav = decodeWav(fixture('synthetic-alarm-1s.wav'));
 
   it('UrbanSound8K WAV: 4 s of PCM16 at 22.05 kHz', () => {
-    expect(wav.sampleRate).toBe(22050);
-    expect(wav.samples.length).toBe(88200);
-    expect(wav.codec).toBe('pcm_s16le');
-    expect(rms(wav.samples)).toBeGreaterThan(0.001);
+    expect(us8k.sampleRate).toBe(22050);
+    expect(us8k.samples.length).toBe(88200);
+    expect(us8k.codec).toBe('pcm_s16le');
+    expect(rms(us8k.samples)).toBeGreaterThan(0.001);
   });
 
-  it('FLAC (lossless excerpt of that WAV) decodes to exactly the same samples', async () => {
-    const flac = await decodeAudio(fixture('us8k-drilling-1s.flac'));
+  it('FLAC (lossless encoding of the synthetic WAV) decodes to exactly the same samples', async () => {
+    expect(wav.samples.length).toBe(22050);
+    const flac = await decodeAudio(fixture('synthetic-alarm-1s.flac'));
     expect(flac.format).toBe('flac');
     expect(flac.sampleRate).toBe(22050);
     expect(flac.samples).toEqual(wav.samples.subarray(0, 22050));
@@ -229,15 +234,15 @@ describe('decodeAudio: real files', () => {
   });
 
   it('a truncated FLAC file is an error (STREAMINFO sample count), or flagged when allowed', async () => {
-    const bytes = fixture('us8k-drilling-1s.flac');
+    const bytes = fixture('synthetic-alarm-1s.flac');
     const cut = bytes.subarray(0, Math.floor(bytes.length * 0.6));
     const error = await rejectionOf(decodeAudio(cut));
     expect(error.code).toBe('E_DECODE');
     expect(error.message).toMatch(/truncated|corrupt/);
   });
 
-  it('MP3 (64 kbit/s of the same excerpt) is the same sound, aligned within a frame', async () => {
-    const mp3 = await decodeAudio(fixture('us8k-drilling-1s.mp3'));
+  it('MP3 (64 kbit/s of the same synthetic WAV) is the same sound, aligned within a frame', async () => {
+    const mp3 = await decodeAudio(fixture('synthetic-alarm-1s.mp3'));
     expect(mp3.format).toBe('mp3');
     expect(mp3.sampleRate).toBe(22050);
     expect(Math.abs(mp3.samples.length - 22050)).toBeLessThan(2 * 1152);
@@ -247,7 +252,7 @@ describe('decodeAudio: real files', () => {
   });
 
   it('ESC-10 OGG Vorbis: 5.001 s at 44.1 kHz mono', async () => {
-    const ogg = await decodeAudio(fixture('esc10-dog-bark-1-100032-A.ogg'));
+    const ogg = await decodeAudio(readSharedClip(SHARED_CLIPS.dogBark));
     expect(ogg.format).toBe('ogg');
     expect(ogg.codec).toBe('vorbis');
     expect(ogg.sampleRate).toBe(44100);
@@ -257,15 +262,15 @@ describe('decodeAudio: real files', () => {
     expect(ogg.samples.every(Number.isFinite)).toBe(true);
   });
 
-  it('small OGG Vorbis (q0) of the WAV excerpt correlates with its source', async () => {
-    const ogg = await decodeAudio(fixture('tiny-drilling-0.3s.ogg'));
+  it('small OGG Vorbis (q0) of the synthetic WAV\'s first 0.3 s correlates with its source', async () => {
+    const ogg = await decodeAudio(fixture('synthetic-alarm-0.3s.ogg'));
     expect(ogg.sampleRate).toBe(22050);
     expect(ogg.samples.length).toBe(6615);
     expect(bestCorrelation(wav.samples.subarray(0, 6615), ogg.samples, 0).r).toBeGreaterThan(0.8);
   });
 
   it('a truncated OGG is E_DECODE; with allowTruncated it decodes the whole pages and says so', async () => {
-    const bytes = fixture('esc10-dog-bark-1-100032-A.ogg');
+    const bytes = readSharedClip(SHARED_CLIPS.dogBark);
     const cut = bytes.subarray(0, 9000);
     expect(await codeOf(decodeAudio(cut))).toBe('E_DECODE');
     const partial = await decodeAudio(cut, { allowTruncated: true });
@@ -275,7 +280,7 @@ describe('decodeAudio: real files', () => {
   });
 
   it('a corrupted OGG page body is E_DECODE, not garbage audio', async () => {
-    const bytes = fixture('esc10-dog-bark-1-100032-A.ogg').slice();
+    const bytes = new Uint8Array(readSharedClip(SHARED_CLIPS.dogBark)); // a copy: corrupted below
     for (let i = 200; i < 400; i++) bytes[i] ^= 0xff;
     expect(await codeOf(decodeAudio(bytes))).toBe('E_DECODE');
   });

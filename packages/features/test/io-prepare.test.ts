@@ -2,17 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { createAudioFeatureConfig } from '@noise-classifier/config';
 import { decodeWav, prepareAudio, resample } from '../src/index';
 import { buildWav, fixture, rejectionOf, rms, sine } from './io-helpers';
+import { SHARED_CLIPS, readSharedClip } from '../../../tooling/shared-data';
 
 describe('prepareAudio', () => {
   it('decodes bytes and resamples to config.sampleRate (default 48 kHz)', async () => {
-    const bytes = fixture('us8k-drilling-14113-4-0-0.wav');
+    const bytes = readSharedClip(SHARED_CLIPS.drilling);
     const out = await prepareAudio(bytes);
     expect(out.length).toBe(Math.ceil((88200 * 48000) / 22050));
     expect(out).toEqual(resample(decodeWav(bytes).samples, 22050, 48000));
   });
 
   it('accepts an ArrayBuffer of an OGG file', async () => {
-    const bytes = fixture('tiny-drilling-0.3s.ogg');
+    const bytes = fixture('synthetic-alarm-0.3s.ogg');
     const out = await prepareAudio(bytes.slice().buffer, { config: createAudioFeatureConfig({ sampleRate: 16000 }) });
     expect(out.length).toBe(Math.ceil((6615 * 16000) / 22050));
     expect(rms(out)).toBeGreaterThan(0);
@@ -68,9 +69,9 @@ describe('prepareAudio', () => {
     const long = await rejectionOf(prepareAudio(new Float32Array(16000 * 3), { sampleRate: 16000, maxDurationSeconds: 2 }));
     expect(long.code).toBe('E_INPUT_TOO_LARGE');
     expect(long.message).toContain('3.000 s');
-    const file = await rejectionOf(prepareAudio(fixture('us8k-drilling-14113-4-0-0.wav'), { maxDurationSeconds: 1 }));
+    const file = await rejectionOf(prepareAudio(readSharedClip(SHARED_CLIPS.drilling), { maxDurationSeconds: 1 }));
     expect(file.code).toBe('E_INPUT_TOO_LARGE');
-    const ogg = await rejectionOf(prepareAudio(fixture('esc10-dog-bark-1-100032-A.ogg'), { maxDurationSeconds: 1 }));
+    const ogg = await rejectionOf(prepareAudio(readSharedClip(SHARED_CLIPS.dogBark), { maxDurationSeconds: 1 }));
     expect(ogg.code).toBe('E_INPUT_TOO_LARGE');
   });
 });
