@@ -1,14 +1,14 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createMemoryCacheStore } from '../src/data/feature-cache';
 import { NoiseDataset } from '../src/data/noise-dataset';
+import { stageEsc10Clips } from './helpers/esc10-clips';
 import { createDirectoryCacheStore, nodeDatasetFiles, nodePipelineRuntime } from '../src/node/index';
 import { generateSyntheticClip } from '../src/synthetic/synthetic-clips';
 
-const CLIPS = fileURLToPath(new URL('./fixtures/clips', import.meta.url));
+const CLIPS = stageEsc10Clips(); // real ESC-10 clips from ../shared/datasets, one folder per class
 
 describe('NoiseDataset', () => {
   it('reads a manifest with extra columns and quoted paths, with folds', async () => {

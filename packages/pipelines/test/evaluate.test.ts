@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoiseDataset } from '../src/data/noise-dataset';
 import { evaluate } from '../src/metrics/evaluate';
 import { nodeDatasetFiles } from '../src/node/index';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
+import { stageEsc10Clips } from './helpers/esc10-clips';
 import { untrainedOnnx } from './helpers/untrained-model';
 
-const CLIPS = fileURLToPath(new URL('./fixtures/clips', import.meta.url));
+const CLIPS = stageEsc10Clips(); // real ESC-10 clips from ../shared/datasets, one folder per class
 let service: NoiseClassifierService;
 let dataset: NoiseDataset;
 

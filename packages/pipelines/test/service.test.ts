@@ -7,10 +7,11 @@ import { NoiseClassifierService } from '../src/service/noise-classifier-service'
 import { generateSyntheticClip } from '../src/synthetic/synthetic-clips';
 import { toWireClassification } from '../src/wire/classification-wire';
 import { TEST_LABELS, untrainedOnnx } from './helpers/untrained-model';
+import { SHARED_CLIPS, readSharedClip } from '../../../tooling/shared-data';
 
 let service: NoiseClassifierService;
 let onnx: Uint8Array;
-const dog = readFileSync(new URL('./fixtures/clips/dog_barking/1-100032-A.ogg', import.meta.url));
+const dog = readSharedClip(SHARED_CLIPS.dogBark);
 
 beforeAll(async () => {
   onnx = await untrainedOnnx();
