@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { looksLikeAudioFile } from '../src/audio-file-sniff';
 import { alarmClip, CLIP_SAMPLE_RATE, wavBytes } from './helpers/build-fixtures';
 
-const mp3 = new Uint8Array(readFileSync(new URL('./fixtures/us8k-drilling-1s.mp3', import.meta.url)));
+const mp3 = new Uint8Array(readFileSync(new URL('./fixtures/synthetic-alarm-1s.mp3', import.meta.url)));
 
 function float32Bytes(samples: Float32Array): Uint8Array {
   const out = new Uint8Array(samples.length * 4);

@@ -139,7 +139,7 @@ describe('MLService: files vs raw PCM', () => {
 
   it('a bare MP3 stream with a sample_rate is decoded as MP3', async () => {
     const { readFileSync } = await import('node:fs');
-    const mp3 = new Uint8Array(readFileSync(new URL('./fixtures/us8k-drilling-1s.mp3', import.meta.url)));
+    const mp3 = new Uint8Array(readFileSync(new URL('./fixtures/synthetic-alarm-1s.mp3', import.meta.url)));
     const result = await ml.classify_noise(base64(mp3), 48_000);
     expect(result.all_predictions).toEqual((await service.classify(mp3)).probabilities);
   });
