@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,8 +5,8 @@ import { createServer } from '../src/http/create-server';
 import { loadTestClassifier } from './helpers/classifier';
 import { TOKEN, decode } from './helpers/server';
 import { encodeWav, toPcm16, tone } from './helpers/wav';
+import { SHARED_CLIPS, readSharedClip } from '../../../tooling/shared-data';
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 describe('POST /api/audio/classify', () => {
@@ -44,7 +43,7 @@ describe('POST /api/audio/classify', () => {
   });
 
   it('gives the same answer for JSON, raw audio/* and multipart uploads of a real OGG clip', async () => {
-    const ogg = fixture('dog-bark.ogg');
+    const ogg = readSharedClip(SHARED_CLIPS.dogBark);
     const viaJson = await app.inject({ method: 'POST', url: '/api/audio/classify', headers: auth, payload: { audio_data: ogg.toString('base64') } });
     const viaRaw = await app.inject({ method: 'POST', url: '/api/audio/classify?top_k=3', headers: { ...auth, 'content-type': 'audio/ogg' }, payload: ogg });
     const boundary = 'xXbOuNdArYx';

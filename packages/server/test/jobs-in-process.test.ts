@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { threadedTrainRunner } from '../src/train-in-thread';
 import { loadClassifier } from '../src/service-classifier';
 import path from 'node:path';
 import { TOKEN, decode } from './helpers/server';
+import { SHARED_CLIPS, readSharedClip } from '../../../tooling/shared-data';
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 
@@ -57,7 +57,7 @@ describe('job API with the in-process queue', () => {
     const trained = await loadClassifier({ modelPath: path.join(dirs.workDir, done.result.model_file) });
     expect([...trained.modelInfo().labels].sort()).toEqual(['construction_drilling', 'dog_barking']);
     expect(trained.modelInfo().untrained).toBe(false);
-    const [clip] = await trained.classifyBatch([await decode(readFileSync(new URL('./fixtures/dog-bark.ogg', import.meta.url)))]);
+    const [clip] = await trained.classifyBatch([await decode(readSharedClip(SHARED_CLIPS.dogBark))]);
     expect(['construction_drilling', 'dog_barking']).toContain(clip.predicted_class);
     await trained.dispose!();
   }, 180_000);
@@ -85,7 +85,7 @@ describe('job API with the in-process queue', () => {
   });
 
   it('classify-batch job classifies base64 and data-root files; per-item errors do not fail the job', async () => {
-    const ogg = readFileSync(new URL('./fixtures/dog-bark.ogg', import.meta.url)).toString('base64');
+    const ogg = readSharedClip(SHARED_CLIPS.dogBark).toString('base64');
     const res = await app.inject({
       method: 'POST',
       url: '/api/jobs/classify-batch',

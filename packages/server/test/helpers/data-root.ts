@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SHARED_CLIPS, sharedDatasetPath } from '../../../../tooling/shared-data';
 
 /** Training settings that keep a real training run to seconds: two clips, 32×32 log-mel patches, cnn_small. */
 export const TINY_TRAINING = {
@@ -27,11 +27,10 @@ function cutWav(wav: Buffer, seconds: number): Buffer {
 export async function makeDataRoot() {
   const base = await mkdtemp(path.join(tmpdir(), 'nc-jobs-'));
   const root = path.join(base, 'data');
-  const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
   await mkdir(path.join(root, 'tiny', 'dog_barking'), { recursive: true });
   await mkdir(path.join(root, 'tiny', 'construction_drilling'), { recursive: true });
-  await copyFile(path.join(fixtures, 'dog-bark.ogg'), path.join(root, 'tiny', 'dog_barking', 'dog.ogg'));
-  await writeFile(path.join(root, 'tiny', 'construction_drilling', 'drill.wav'), cutWav(await readFile(path.join(fixtures, 'drilling.wav')), 1));
+  await copyFile(sharedDatasetPath(SHARED_CLIPS.dogBark), path.join(root, 'tiny', 'dog_barking', 'dog.ogg'));
+  await writeFile(path.join(root, 'tiny', 'construction_drilling', 'drill.wav'), cutWav(await readFile(sharedDatasetPath(SHARED_CLIPS.drilling)), 1));
   await writeFile(path.join(root, 'tiny', 'manifest.csv'), 'file,label\ndog_barking/dog.ogg,dog_barking\nconstruction_drilling/drill.wav,construction_drilling\n');
   await writeFile(path.join(base, 'secret.txt'), 'top secret');
   await symlink(path.join(base, 'secret.txt'), path.join(root, 'escape.txt'));
