@@ -18,6 +18,18 @@ export {
   type NoiseGroup,
   type NoiseCategory,
 } from './taxonomy';
+export { AUDIOSET_CLASSES } from './audioset-classes';
+export {
+  AUDIOSET_LABEL_MAP,
+  AUDIOSET_MAPPED_LABELS,
+  LABEL_SOURCES,
+  audioSetMapEntry,
+  type AudioSetEvidenceClass,
+  type AudioSetLabelMapEntry,
+  type MappedLabel,
+  type UnmappedLabel,
+  type LabelSource,
+} from './audioset-label-map';
 export {
   createAudioFeatureConfig,
   DEFAULT_AUDIO_FEATURE_CONFIG,
