@@ -19,7 +19,9 @@ export type NoiseClassifierErrorCode =
   | 'E_DATASET'
   | 'E_TRAINING'
   | 'E_INPUT_TOO_LARGE'
-  | 'E_DISPOSED';
+  | 'E_DISPOSED'
+  /** A path (a job's dataset, a manifest row, a file in a dataset folder) resolves outside the allowed root. */
+  | 'E_PATH_OUTSIDE_ROOT';
 
 export interface NoiseClassifierErrorDetails {
   /** The offending field or parameter, e.g. `nFft` or `audio[12]`. */

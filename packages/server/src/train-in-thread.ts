@@ -14,6 +14,7 @@ export function threadedTrainRunner(): TrainRunner {
     new Promise<TrainRunResult>((resolve, reject) => {
       const worker = startThread({
         datasetPath: request.datasetPath,
+        dataRoot: request.dataRoot,
         checkpointDir: request.checkpointDir,
         outputPath: request.outputPath,
         config: request.config,

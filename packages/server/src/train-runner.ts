@@ -1,10 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { confinedDatasetFiles } from './jobs/confined-files';
 import type { TrainRunner } from './jobs/processors';
-
-/** Keys of the job's `config` that are not TrainingConfig fields. */
-const MODEL_CONFIG_KEYS = ['model_config', 'modelConfig'];
-const FEATURE_CONFIG_KEYS = ['feature_config', 'featureConfig'];
+import { splitTrainConfig } from './jobs/train-config';
 
 /**
  * The training runner used by `serve` and `worker`: pipelines' `train` on a dataset folder (one sub-folder per
@@ -28,12 +26,16 @@ export async function loadTrainRunner(): Promise<TrainRunner | undefined> {
   }
   const [pipelines, pipelinesNode, models, runtimeNode, config] = modules;
   return async (request) => {
-    const { trainingConfig, modelConfig, featureConfig } = splitConfig(request.config);
+    const { trainingConfig, modelConfig, featureConfig } = splitTrainConfig(request.config);
     // Features are computed once per clip for the whole run (an in-memory cache keyed by content + config).
-    const options = { files: pipelinesNode.nodeDatasetFiles, cache: pipelines.createMemoryCacheStore(), ...(featureConfig ? { featureConfig } : {}) };
+    // With a data root, locations are root-relative and every file the dataset names is confined to the root.
+    const { files, location } = request.dataRoot
+      ? { files: confinedDatasetFiles(request.dataRoot), location: await rootRelative(request.dataRoot, request.datasetPath) }
+      : { files: pipelinesNode.nodeDatasetFiles, location: request.datasetPath };
+    const options = { files, cache: pipelines.createMemoryCacheStore(), ...(featureConfig ? { featureConfig } : {}) };
     const dataset = (await stat(request.datasetPath)).isDirectory()
-      ? await pipelines.NoiseDataset.fromDirectory(request.datasetPath, options)
-      : await pipelines.NoiseDataset.fromManifest(request.datasetPath, options);
+      ? await pipelines.NoiseDataset.fromDirectory(location, options)
+      : await pipelines.NoiseDataset.fromManifest(location, options);
     const total = config.createTrainingConfig(trainingConfig).numEpochs;
     // Gradients from onnxruntime-node (native, multi-threaded, ~3× faster than tfjs-wasm) when it loads.
     const tf = await models.loadTf();
@@ -68,19 +70,6 @@ export async function loadTrainRunner(): Promise<TrainRunner | undefined> {
   };
 }
 
-function splitConfig(input: Readonly<Record<string, unknown>>) {
-  const trainingConfig: Record<string, unknown> = {};
-  let modelConfig: Record<string, unknown> = {};
-  let featureConfig: Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(input)) {
-    if (MODEL_CONFIG_KEYS.includes(key)) modelConfig = { ...(value as Record<string, unknown>) };
-    else if (FEATURE_CONFIG_KEYS.includes(key)) featureConfig = { ...(value as Record<string, unknown>) };
-    // The checkpoint folder belongs to the job, never to the client.
-    else if (key !== 'checkpoint_dir' && key !== 'checkpointDir') trainingConfig[key] = value;
-  }
-  return { trainingConfig, modelConfig, featureConfig };
-}
-
 /** A CheckpointStore on a folder: atomic writes (temp file + rename), undefined for a missing file. */
 export function fileCheckpointStore(dir: string, writeFileAtomic: (file: string, data: Uint8Array) => Promise<void>) {
   const resolve = (name: string) => path.join(dir, path.basename(name));
@@ -95,4 +84,9 @@ export function fileCheckpointStore(dir: string, writeFileAtomic: (file: string,
       }
     },
   };
+}
+
+/** `datasetPath` (already resolved inside the root) as a path relative to the root ('.' for the root itself). */
+async function rootRelative(dataRoot: string, datasetPath: string): Promise<string> {
+  return path.relative(await realpath(dataRoot), await realpath(datasetPath)) || '.';
 }

@@ -4,6 +4,7 @@ import { loadTrainRunner } from './train-runner';
 
 interface Request {
   datasetPath: string;
+  dataRoot?: string;
   checkpointDir: string;
   outputPath: string;
   config: Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../http/api-error';
+import { isInside } from './confined-files';
 
 /**
  * Resolves a client-supplied relative path inside `root`. Absolute paths, `..` escapes, NUL bytes and
@@ -26,9 +27,4 @@ export async function resolveUnderRoot(root: string | undefined, relative: unkno
   }
   if (!isInside(rootReal, real)) throw new ApiError(400, 'E_PATH_OUTSIDE_ROOT', `${field} points outside the data root`);
   return real;
-}
-
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -1,15 +1,21 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AudioDecoder, Classifier, ServedClassification } from '../classifier';
 import { ApiError } from '../http/api-error';
 import { decodeAudioBytes, decodeBase64Field } from '../http/audio-input';
 import { resolveUnderRoot } from './data-root';
+import { validateTrainConfig } from './train-config';
 import type { ClassifyBatchJobData, JobContext, JobDataMap, JobName, JobProcessor, TrainJobData } from './job-queue';
 
 /** What a training run needs; paths are already resolved and safe. */
 export interface TrainRunRequest {
   /** Folder or manifest inside the data root. */
   readonly datasetPath: string;
+  /**
+   * The data root: when given, the dataset is read through a confined file access, so every manifest row and every
+   * file found in a folder must resolve (symbolic links followed) inside it, and errors name root-relative paths.
+   */
+  readonly dataRoot?: string;
   /** Per-job folder for epoch checkpoints; the same for every attempt of a job, so a retry resumes. */
   readonly checkpointDir: string;
   /** Where the trained model (ONNX) is written. */
@@ -51,7 +57,7 @@ export function createJobProcessor(options: JobProcessorOptions): JobProcessor {
     try {
       return await dispatch(name, data, context);
     } catch (error) {
-      throw scrubError(error, options);
+      throw scrubError(error, options, await serverFolders(options));
     }
   };
   const dispatch = async (name: JobName, data: unknown, context: JobContext): Promise<unknown> => {
@@ -71,6 +77,7 @@ export function createJobProcessor(options: JobProcessorOptions): JobProcessor {
 export async function validateJobData<N extends JobName>(name: N, data: JobDataMap[N], options: Pick<JobProcessorOptions, 'dataRoot' | 'maxBatchItems'>): Promise<void> {
   if (name === 'train') {
     await resolveUnderRoot(options.dataRoot, (data as TrainJobData).dataset, 'dataset');
+    await validateTrainConfig((data as TrainJobData).config);
     return;
   }
   const items = (data as ClassifyBatchJobData).items;
@@ -94,6 +101,7 @@ async function runTraining(data: TrainJobData, context: JobContext, options: Job
   const outputPath = path.join(jobDir, 'model.onnx');
   const result = await options.train({
     datasetPath,
+    ...(options.dataRoot === undefined ? {} : { dataRoot: options.dataRoot }),
     checkpointDir,
     outputPath,
     config: data.config ?? {},
@@ -119,7 +127,7 @@ async function runClassifyBatch(data: ClassifyBatchJobData, context: JobContext,
     const id = item.id ?? String(i);
     try {
       const bytes = item.path !== undefined
-        ? new Uint8Array(await readFile(await resolveUnderRoot(options.dataRoot, item.path, `items[${i}].path`)))
+        ? await readItemFile(await resolveUnderRoot(options.dataRoot, item.path, `items[${i}].path`), `items[${i}].path`)
         : decodeBase64Field(item.audio_data!, `items[${i}].audio_data`);
       const clip = await decodeAudioBytes(bytes, item.sample_rate, options.decodeAudio, limits);
       const [result] = await classifier.classifyBatch([clip]);
@@ -133,11 +141,22 @@ async function runClassifyBatch(data: ClassifyBatchJobData, context: JobContext,
   return { model_version: classifier.modelInfo().modelVersion, results };
 }
 
+/** A batch item's file; a folder or an unreadable file is the client's error, never a raw errno (EISDIR). */
+async function readItemFile(file: string, field: string): Promise<Uint8Array> {
+  try {
+    if (!(await stat(file)).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    return new Uint8Array(await readFile(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ApiError(400, 'E_BAD_REQUEST', `${field} ${code === 'EISDIR' ? 'is a folder, not an audio file' : `cannot be read (${code ?? 'error'})`}`);
+  }
+}
+
 /**
  * Job errors are shown to API clients: domain errors keep their code and message with the server's folders
  * replaced by <data>/<work>; anything else (a crash, an fs error) becomes a generic message.
  */
-function scrubError(error: unknown, options: JobProcessorOptions): Error {
+function scrubError(error: unknown, options: JobProcessorOptions, folders: [string, string][]): Error {
   const e = error as { code?: unknown; message?: unknown };
   const known = error instanceof ApiError || (typeof e?.code === 'string' && /^E_[A-Z_]+$/.test(e.code));
   if (!known) {
@@ -145,10 +164,23 @@ function scrubError(error: unknown, options: JobProcessorOptions): Error {
     return Object.assign(new Error('Job failed with an internal error'), { code: 'E_INTERNAL' });
   }
   let message = String(e.message);
-  for (const [dir, name] of [[options.dataRoot, '<data>'], [options.workDir, '<work>']] as const) {
-    if (dir) message = message.split(path.resolve(dir)).join(name);
-  }
+  for (const [dir, name] of folders) message = message.split(dir).join(name);
+  // Decoder messages describe a bad file by its first bytes ("3 bytes starting 76 6d 0a ("vm.")"): a job's error
+  // must not echo file contents, so only the size stays.
+  message = message.replace(/(\d+ bytes) starting (?:[0-9a-f]{2}(?: [0-9a-f]{2})*|\(nothing\))(?: \("[^"]*"\))?/g, '$1');
   return Object.assign(new Error(message), { code: e.code });
+}
+
+/** The data and work folders as given and with links resolved (longest first), for replacing in job messages. */
+async function serverFolders(options: JobProcessorOptions): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  for (const [dir, name] of [[options.dataRoot, '<data>'], [options.workDir, '<work>']] as const) {
+    if (!dir) continue;
+    out.push([path.resolve(dir), name]);
+    const real = await realpath(dir).catch(() => undefined);
+    if (real && real !== path.resolve(dir)) out.push([real, name]);
+  }
+  return out.sort((a, b) => b[0].length - a[0].length);
 }
 
 function safeId(id: string): string {
