@@ -18,7 +18,7 @@ export interface ModelConfig {
    */
   readonly pretrained: boolean;
   readonly pretrainedWeightsPath?: string;
-  /** Registered architecture name, e.g. 'efficientnet_b0' … 'efficientnet_b3', 'cnn_small'. */
+  /** Registered architecture name, e.g. 'efficientnet_b0' … 'efficientnet_b3', 'cnn_small', 'efficientat_mn04'. */
   readonly architecture: string;
   /** 1 = log-mel; 3 = log-mel, delta, delta-delta. */
   readonly inputChannels: InputChannels;

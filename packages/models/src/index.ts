@@ -19,6 +19,33 @@ export {
   type EfficientNetScaling,
 } from './architectures/efficientnet';
 export { buildCnnSmall } from './architectures/cnn-small';
+export {
+  buildEfficientAtMn,
+  efficientAtEmbeddingModel,
+  efficientAtBlocks,
+  efficientAtSqueezeChannels,
+  efficientAtBuilder,
+  EFFICIENTAT_MN_BLOCKS,
+  EFFICIENTAT_WIDTHS,
+  EFFICIENTAT_EMBEDDING_LAYER,
+  AUDIOSET_NUM_CLASSES,
+  type EfficientAtMnOptions,
+  type MobileNetBlockSpec,
+} from './architectures/efficientat-mn';
+export { hardSwishLayer, HARD_SWISH_CLASS } from './architectures/hard-swish';
+export {
+  readSafetensors,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+  type SafetensorsDtype,
+  type ReadSafetensorsOptions,
+} from './weights/safetensors';
+export {
+  loadEfficientAtWeights,
+  readEfficientAtWeights,
+  EFFICIENTAT_MEL_BANDS,
+  type LoadEfficientAtWeightsOptions,
+} from './weights/efficientat-weights';
 export { stochasticDepthLayer, registerCustomLayers, STOCHASTIC_DEPTH_CLASS, type StochasticDepthArgs } from './architectures/stochastic-depth';
 export { calibrateBatchNorm, type CalibrateBatchNormOptions } from './architectures/calibrate-batch-norm';
 export { countParameters, type ParameterCount } from './architectures/parameter-count';

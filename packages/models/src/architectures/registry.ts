@@ -11,6 +11,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import { loadTf, type TfModule } from '../tfjs-loader';
 import { buildCnnSmall } from './cnn-small';
 import { EFFICIENTNET_SCALING, efficientNetBuilder } from './efficientnet';
+import { EFFICIENTAT_WIDTHS, efficientAtBuilder } from './efficientat-mn';
 import { applyPretrainedWeights, type PretrainedWeightsLoader } from './pretrained';
 import type { ArchitectureBuilder } from './types';
 import type { TfjsModelFiles } from '../tfjs-format/tfjs-model-files';
@@ -21,6 +22,7 @@ const builders = new Map<string, ArchitectureBuilder>([
   ['efficientnet_b2', efficientNetBuilder(EFFICIENTNET_SCALING.b2)],
   ['efficientnet_b3', efficientNetBuilder(EFFICIENTNET_SCALING.b3)],
   ['cnn_small', buildCnnSmall],
+  ['efficientat_mn04', efficientAtBuilder(EFFICIENTAT_WIDTHS.mn04)],
 ]);
 
 const NAME_PATTERN = /^[a-z][a-z0-9_]*$/;

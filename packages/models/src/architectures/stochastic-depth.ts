@@ -1,5 +1,6 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { TfModule } from '../tfjs-loader';
+import { hardSwishClass } from './hard-swish';
 
 /** Registered tfjs class name of the stochastic-depth layer (appears in model.json and in ONNX export). */
 export const STOCHASTIC_DEPTH_CLASS = 'NoiseClassifierStochasticDepth';
@@ -63,4 +64,5 @@ function stochasticDepthClass(tf: TfModule): LayerCtor {
 /** Registers our custom layers with tfjs so model.json files that use them can be loaded. */
 export function registerCustomLayers(tf: TfModule): void {
   stochasticDepthClass(tf);
+  hardSwishClass(tf);
 }
