@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
  */
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATASETS = path.resolve(REPO_ROOT, '..', 'shared', 'datasets');
+const PRETRAINED = path.resolve(REPO_ROOT, '..', 'shared', 'pretrained');
 
 /** Real clips several packages' tests share, relative to `../shared/datasets`. */
 export const SHARED_CLIPS = {
@@ -23,13 +24,25 @@ export const SHARED_CLIPS = {
  * missing path, when the file is absent: a missing ../shared is a broken checkout, not a reason to skip.
  */
 export function sharedDatasetPath(relative: string): string {
-  const absolute = path.resolve(DATASETS, relative);
-  if (!absolute.startsWith(DATASETS + path.sep)) {
-    throw new Error(`sharedDatasetPath: ${JSON.stringify(relative)} is outside ${DATASETS}`);
+  return resolveShared(DATASETS, relative, 'sharedDatasetPath');
+}
+
+/**
+ * Absolute path of `relative` (e.g. `efficientat-mn04-as/reference/index.json`) under `../shared/pretrained`
+ * (pretrained weights and their reference tensors), failing like `sharedDatasetPath` when it is absent.
+ */
+export function sharedPretrainedPath(relative: string): string {
+  return resolveShared(PRETRAINED, relative, 'sharedPretrainedPath');
+}
+
+function resolveShared(root: string, relative: string, caller: string): string {
+  const absolute = path.resolve(root, relative);
+  if (!absolute.startsWith(root + path.sep)) {
+    throw new Error(`${caller}: ${JSON.stringify(relative)} is outside ${root}`);
   }
   if (!existsSync(absolute)) {
     throw new Error(
-      `Test data missing: ${absolute} does not exist. Tests read real recordings from ../shared/datasets beside the ` +
+      `Test data missing: ${absolute} does not exist. Tests read third-party data from ../shared beside the ` +
         `repository (${REPO_ROOT}); put the shared folder there.`,
     );
   }

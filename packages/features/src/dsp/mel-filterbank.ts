@@ -1,4 +1,5 @@
 import type { MelNorm, MelScale } from '@noise-classifier/config';
+import { kaldiMelBanksDense, kaldiMelPointsHz } from './kaldi-mel-banks';
 import { hzToMel } from './mel-scale';
 
 export interface MelFilterbankOptions {
@@ -67,7 +68,7 @@ const SLANEY_MIN_LOG_MEL = 1000 / SLANEY_F_SP;
 const SLANEY_LOGSTEP = Math.log(6.4) / 27;
 
 /** torchaudio _mel_to_hz on a float32 tensor, one float32 rounding per torch operation. */
-function melToHz32(mel: number, scale: MelScale): number {
+function melToHz32(mel: number, scale: Exclude<MelScale, 'kaldi'>): number {
   if (scale === 'htk') return f32(700 * f32(f32(10 ** f32(mel / 2595)) - 1));
   if (mel >= f32(SLANEY_MIN_LOG_MEL)) {
     return f32(1000 * f32(Math.exp(f32(f32(SLANEY_LOGSTEP) * f32(mel - f32(SLANEY_MIN_LOG_MEL))))));
@@ -77,6 +78,7 @@ function melToHz32(mel: number, scale: MelScale): number {
 
 function filterPoints(options: MelFilterbankOptions): { freqs: Float32Array; points: Float32Array } {
   const scale = options.melScale ?? 'htk';
+  if (scale === 'kaldi') return { freqs: new Float32Array(0), points: kaldiMelPointsHz(options) };
   // torchaudio uses sample_rate // 2 as the top of the FFT frequency axis.
   const freqs = linspace32(0, Math.floor(options.sampleRate / 2), options.nFreqs);
   const mels = linspace32(hzToMel(options.fMin, scale), hzToMel(options.fMax, scale), options.nMels + 2);
@@ -88,9 +90,11 @@ function filterPoints(options: MelFilterbankOptions): { freqs: Float32Array; poi
  * torchaudio.functional.melscale_fbanks as a dense [nFreqs × nMels] matrix (row-major): triangles
  * between mel-spaced points, optional Slaney area normalisation, in torch's float32 arithmetic
  * (see `linspace32`; pow and exp are correctly rounded here where torch uses SLEEF, ≤ 1 ulp apart).
+ * melScale 'kaldi': torchaudio.compliance.kaldi.get_mel_banks plus a zero Nyquist row (see kaldi-mel-banks.ts).
  */
 export function melFilterbankDense(options: MelFilterbankOptions): Float32Array {
   const { nFreqs, nMels } = options;
+  if (options.melScale === 'kaldi') return kaldiMelBanksDense(options);
   const fb = new Float32Array(nFreqs * nMels);
   const { freqs, points } = filterPoints(options);
   for (let m = 0; m < nMels; m++) {

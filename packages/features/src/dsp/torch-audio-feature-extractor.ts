@@ -12,8 +12,9 @@ import { computeDeltas } from './deltas';
 import type { FftBackend, FftBackendFactory } from './fft-backend';
 import { fftJsFactory } from './fftjs-backend';
 import { melFilterbank, toBinPairs, type BinPairWeights, type SparseMelFilterbank } from './mel-filterbank';
+import { naturalLogInPlace } from './natural-log';
 import { loadPffft, type PffftLoadOptions } from './pffft-backend';
-import { checkLength, padSignal, stftFrameCount, stftPadding } from './stft-frames';
+import { checkLength, padEdgesInPlace, padSignal, preEmphasisInto, stftFrameCount, stftPadding } from './stft-frames';
 import { hannWindow } from './window';
 
 export type FftChoice = 'auto' | 'fftjs' | 'pffft' | FftBackendFactory;
@@ -67,7 +68,7 @@ export class TorchAudioFeatureExtractor {
       });
     }
     this.backend = factory.create(nFft);
-    this.window = Float64Array.from(hannWindow(winLength, nFft));
+    this.window = Float64Array.from(hannWindow(winLength, nFft, this.config.windowPeriodic));
     this.windowFirst = Math.floor((nFft - winLength) / 2);
     this.windowEnd = this.windowFirst + winLength;
     this.power = new Float64Array(Math.floor(nFft / 2) + 1);
@@ -116,7 +117,7 @@ export class TorchAudioFeatureExtractor {
     return this.backend.name;
   }
 
-  /** STFT frames for `numSamples` samples (with center: 1 + floor(n / hop)). */
+  /** STFT frames for `numSamples` samples (with center: 1 + floor(n / hop); n is one less with pre-emphasis). */
   frameCount(numSamples: number): number {
     return stftFrameCount(numSamples, this.config);
   }
@@ -130,10 +131,21 @@ export class TorchAudioFeatureExtractor {
     return { data, bins: this.config.nMels, frames };
   }
 
-  /** Log-mel in dB (MelSpectrogram → AmplitudeToDB('power', topDb) per spectrogram): what models consume. */
+  /**
+   * The log-mel models consume. logScale 'db' (default): MelSpectrogram → AmplitudeToDB('power', topDb) per
+   * spectrogram; 'log': ln(mel + logOffset). Then (x − normalizeMean) / normalizeStd when those are not 0 / 1.
+   */
   extractMelSpectrogram(audio: SampleArray): Spectrogram {
     const mel = this.melPowerSpectrogram(audio);
+    const { logScale, logOffset, normalizeMean: mean, normalizeStd: std } = this.config;
+    if (logScale === 'log') {
+      naturalLogInPlace(mel.data, { offset: logOffset, mean, std });
+      return mel;
+    }
     amplitudeToDbInPlace(mel.data, { multiplier: 10, amin: this.config.amin, ref: 1, topDb: this.config.topDb });
+    if (mean !== 0 || std !== 1) {
+      for (let i = 0; i < mel.data.length; i++) mel.data[i] = Math.fround(mel.data[i] - mean) / std;
+    }
     return mel;
   }
 
@@ -186,12 +198,19 @@ export class TorchAudioFeatureExtractor {
 
   private melPowerInto(samples: Float32Array, out: Float32Array, frames: number): void {
     const pad = stftPadding(this.config);
+    const { preEmphasis, padMode } = this.config;
     let signal = samples;
-    if (pad > 0) {
-      const length = samples.length + 2 * pad;
+    if (pad > 0 || preEmphasis !== null) {
+      const n = preEmphasis === null ? samples.length : samples.length - 1;
+      const length = n + 2 * pad;
       if (this.padded.length < length) this.padded = new Float32Array(length);
       signal = this.padded;
-      padSignal(samples, pad, this.config.padMode, signal);
+      if (preEmphasis === null) {
+        padSignal(samples, pad, padMode, signal);
+      } else {
+        preEmphasisInto(samples, preEmphasis, signal, pad);
+        padEdgesInPlace(signal, pad, n, padMode);
+      }
     }
     if (this.config.power === 2 && this.binPairs !== null) this.fusedFrames(signal, this.binPairs, out, frames);
     else this.genericFrames(signal, out, frames);
