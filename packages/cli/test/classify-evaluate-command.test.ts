@@ -1,12 +1,12 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/index';
+import { stageEsc10Clips } from '../../pipelines/test/helpers/esc10-clips';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-cli-classify-'));
-const CLIPS = fileURLToPath(new URL('../../pipelines/test/fixtures/clips', import.meta.url));
+const CLIPS = stageEsc10Clips(); // six real ESC-10 clips from ../shared/datasets, one folder per class
 const model = join(dir, 'small.onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHARED_CLIPS, readSharedClip, sharedDatasetPath } from '../../../tooling/shared-data';
 
 const run = promisify(execFile);
 const cliRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -61,7 +61,7 @@ describe('noise-classifier serve', () => {
   });
 
   it("answers the seed's curl example verbatim, with a real base64 clip", async () => {
-    const clip = readFileSync(new URL('../../server/test/fixtures/dog-bark.ogg', import.meta.url)).toString('base64');
+    const clip = readSharedClip(SHARED_CLIPS.dogBark).toString('base64');
     // The seed's command, with the base64 of a real clip in place of "base64encodedaudio" (the seed's port 5000 is
     // replaced by a free port).
     const body = path.join(dir, 'body.json');
@@ -101,12 +101,14 @@ describe('noise-classifier worker', () => {
     const { enqueueClassifyBatch } = await import('@noise-classifier/server');
     const { BullmqJobQueue } = await import('@noise-classifier/server/bullmq');
     const redis = await startRedis();
-    const dataRoot = fileURLToPath(new URL('../../server/test/fixtures/', import.meta.url));
+    // The worker reads the real UrbanSound8K clip straight from ../shared (the data root is only read).
+    const drilling = sharedDatasetPath(SHARED_CLIPS.drilling);
+    const dataRoot = path.dirname(drilling);
     const worker = startCli(['worker', '--redis', redis.url, '--queue', 'cli', '--data-root', dataRoot, '--model', await testModelPath()]);
     const queue = new BullmqJobQueue({ redisUrl: redis.url, queueName: 'cli' });
     try {
       await waitFor(worker, /worker ready/);
-      const job = await enqueueClassifyBatch<{ results: { id: string; result: { predicted_class: string } }[] }>(queue, { items: [{ id: 'clip', path: 'drilling.wav' }] });
+      const job = await enqueueClassifyBatch<{ results: { id: string; result: { predicted_class: string } }[] }>(queue, { items: [{ id: 'clip', path: path.basename(drilling) }] });
       const out = await job.result(60_000);
       expect(out.results[0].id).toBe('clip');
       expect(typeof out.results[0].result.predicted_class).toBe('string');
