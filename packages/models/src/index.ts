@@ -46,6 +46,8 @@ export {
   EFFICIENTAT_MEL_BANDS,
   type LoadEfficientAtWeightsOptions,
 } from './weights/efficientat-weights';
+export { checkEfficientAtFrontEnd } from './weights/efficientat-front-end';
+export { EFFICIENTAT_MN04_WEIGHTS_PROVENANCE, AUDIOSET_LABELS_PROVENANCE } from './weights/efficientat-provenance';
 export { stochasticDepthLayer, registerCustomLayers, STOCHASTIC_DEPTH_CLASS, type StochasticDepthArgs } from './architectures/stochastic-depth';
 export { calibrateBatchNorm, type CalibrateBatchNormOptions } from './architectures/calibrate-batch-norm';
 export { countParameters, type ParameterCount } from './architectures/parameter-count';

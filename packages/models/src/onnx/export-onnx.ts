@@ -1,8 +1,9 @@
 import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '../backend';
-import { PRODUCER_NAME, PRODUCER_VERSION, checkInputAgainstMetadata, metadataToProps } from '../metadata';
+import { METADATA_KEYS, PRODUCER_NAME, PRODUCER_VERSION, checkInputAgainstMetadata, metadataToProps } from '../metadata';
 import { STOCHASTIC_DEPTH_CLASS } from '../architectures/stochastic-depth';
+import { HARD_SWISH_CLASS } from '../architectures/hard-swish';
 import { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from './layer-graph';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
 import { ONNX_DATA_TYPE, modelProtoType } from './onnx-schema';
@@ -20,6 +21,11 @@ export interface ExportOnnxOptions {
   /** Fold batch normalisation into the preceding convolution / dense layer where possible (default true). */
   readonly foldBatchNorm?: boolean;
   readonly docString?: string;
+  /**
+   * More `metadata_props` entries, e.g. the weights' provenance and licence (`EFFICIENTAT_MN04_PROVENANCE`).
+   * Keys must not be ours (`METADATA_KEYS`); readers see them in `readOnnxModelInfo(…).metadataProps`.
+   */
+  readonly extraMetadata?: Readonly<Record<string, string>>;
 }
 
 /** An exported value: its ONNX name and the tfjs (NHWC) shape it represents. Rank-4 values are NCHW in ONNX. */
@@ -113,7 +119,7 @@ export function exportOnnx(model: Tf.LayersModel, metadata: ModelMetadata, optio
       },
     },
   });
-  const props = metadataToProps(metadata);
+  const props = { ...extraProps(options.extraMetadata), ...metadataToProps(metadata) };
   const message = {
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
@@ -150,6 +156,21 @@ function pruneUnused(builder: OnnxGraphBuilder, graphOutputs: string[]): void {
   builder.initializers.splice(0, builder.initializers.length, ...used);
 }
 
+function extraProps(extra: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  if (extra === undefined) return {};
+  const ours = new Set<string>(Object.values(METADATA_KEYS));
+  for (const [key, value] of Object.entries(extra)) {
+    if (ours.has(key) || typeof value !== 'string') {
+      throw new NoiseClassifierError('E_CONFIG', `extraMetadata.${key} ${ours.has(key) ? 'would overwrite our own metadata' : 'is not a string'}`, {
+        field: `extraMetadata.${key}`,
+        expected: `a string under a key other than ${[...ours].join(', ')}`,
+        received: ours.has(key) ? JSON.stringify(key) : describeValue(value),
+      });
+    }
+  }
+  return { ...extra };
+}
+
 function checkFormat(format: string | undefined): void {
   if (format === undefined || format === 'onnx') return;
   if (format === 'torchscript') {
@@ -168,6 +189,15 @@ function checkFormat(format: string | undefined): void {
 
 type Pair = [number, number];
 const pair = (v: unknown): Pair => (Array.isArray(v) ? [Number(v[0]), Number(v[1])] : [Number(v), Number(v)]);
+
+/** A ZeroPadding2D's [top, bottom, left, right] from its config (a number, [h, w] or [[t, b], [l, r]]). */
+export function zeroPaddingOf(cfg: Tf.serialization.ConfigDict): [number, number, number, number] {
+  const p = cfg.padding as unknown;
+  const [[top, bottom], [left, right]] = Array.isArray(p) && Array.isArray(p[0])
+    ? (p as [Pair, Pair])
+    : [pair(Array.isArray(p) ? p[0] : p), pair(Array.isArray(p) ? p[1] : p)];
+  return [Number(top), Number(bottom), Number(left), Number(right)];
+}
 
 /** TF "same" padding as explicit pads: the odd pixel goes at the end (bottom/right), unlike PyTorch. */
 export function samePads(inSize: number, kernel: number, stride: number, dilation = 1): Pair {
@@ -193,6 +223,9 @@ class LayerEmitter {
   /** Producer layer name → the batch-norm call folded into it. */
   private readonly folds = new Map<string, LayerCall>();
   private readonly foldedBatchNorms = new Set<string>();
+  /** Convolution layer name → [top, left, bottom, right] of the ZeroPadding2D folded into its pads. */
+  private readonly padFolds = new Map<string, number[]>();
+  private readonly foldedPads = new Set<string>();
   /** Flatten outputs of global pools → the pooled [N, C, 1, 1] value, so a Reshape back to [1, 1, C] is free. */
   private readonly pooled4d = new Map<string, string>();
 
@@ -202,6 +235,22 @@ class LayerEmitter {
     foldBatchNorm: boolean,
   ) {
     if (foldBatchNorm) this.planFolds();
+    this.planPadFolds();
+  }
+
+  /** Zero padding read only by a 'valid' convolution becomes that convolution's pads (PyTorch's layout). */
+  private planPadFolds(): void {
+    for (const call of this.graph.calls) {
+      if ((call.className !== 'Conv2D' && call.className !== 'DepthwiseConv2D') || call.layer.getConfig().padding !== 'valid') continue;
+      const input = call.inputs[0]!;
+      const pad = this.graph.producer.get(input.key);
+      if (pad?.className !== 'ZeroPadding2D' || this.graph.consumers.get(input.key) !== 1) continue;
+      const cfg = pad.layer.getConfig();
+      if (cfg.dataFormat !== undefined && cfg.dataFormat !== null && cfg.dataFormat !== 'channelsLast') continue;
+      const [top, bottom, left, right] = zeroPaddingOf(cfg);
+      this.padFolds.set(call.layer.name, [top, left, bottom, right]);
+      this.foldedPads.add(pad.layer.name);
+    }
   }
 
   emitAll(): Value {
@@ -237,7 +286,7 @@ class LayerEmitter {
   private unsupported(call: LayerCall, why: string): never {
     throw new NoiseClassifierError('E_MODEL_FORMAT', `Cannot export layer ${call.layer.name} of class ${call.className} to ONNX: ${why}`, {
       field: `layers.${call.layer.name}`,
-      expected: 'Conv2D, DepthwiseConv2D, Dense, BatchNormalization, Activation, ReLU, Softmax, LeakyReLU, Add, Multiply, Subtract, Concatenate, Global/Max/AveragePooling2D, Flatten, Reshape, ZeroPadding2D, Dropout or stochastic depth',
+      expected: 'Conv2D, DepthwiseConv2D, Dense, BatchNormalization, Activation, ReLU, Softmax, LeakyReLU, Add, Multiply, Subtract, Concatenate, Global/Max/AveragePooling2D, Flatten, Reshape, ZeroPadding2D, hard swish, Dropout or stochastic depth',
       received: call.className,
     });
   }
@@ -257,6 +306,7 @@ class LayerEmitter {
 
     if (INFERENCE_IDENTITY.has(call.className)) return this.set(out, x.name);
     if (this.foldedBatchNorms.has(name)) return this.set(out, x.name); // already applied by its producer
+    if (this.foldedPads.has(name)) return this.set(out, x.name); // applied by the convolution reading it
 
     switch (call.className) {
       case 'Conv2D':
@@ -278,6 +328,8 @@ class LayerEmitter {
       }
       case 'Activation':
         return this.set(out, this.activation(call, cfg.activation, x, name));
+      case HARD_SWISH_CLASS:
+        return this.set(out, this.b.node('HardSwish', [x.name], name));
       case 'ReLU': {
         const max = cfg.maxValue;
         if (max === null || max === undefined) return this.set(out, this.b.node('Relu', [x.name], name));
@@ -335,10 +387,7 @@ class LayerEmitter {
       }
       case 'ZeroPadding2D': {
         this.checkChannelsLast(call, cfg);
-        const p = cfg.padding as unknown;
-        const [[top, bottom], [left, right]] = Array.isArray(p) && Array.isArray(p[0])
-          ? (p as [Pair, Pair])
-          : [pair(p), pair(Array.isArray(p) ? p[1] : p)];
+        const [top, bottom, left, right] = zeroPaddingOf(cfg);
         const pads = this.b.int64Tensor(`${name}.pads`, [0, 0, top, left, 0, 0, bottom, right]);
         return this.set(out, this.b.node('Pad', [x.name, pads], name, { mode: 'constant' }));
       }
@@ -414,7 +463,7 @@ class LayerEmitter {
       kernel_shape: kernel,
       strides,
       dilations,
-      pads: this.pads(call, x, kernel, strides, dilations, cfg.padding),
+      pads: this.pads(call, x, kernel, strides, dilations, cfg.padding).map((p, i) => p + (this.padFolds.get(name)?.[i] ?? 0)),
       group: depthwise ? cin : 1,
     });
     return linear ? conv : this.activation(call, cfg.activation, { name: conv, shape: call.outputs[0]!.shape }, outName);

@@ -1,6 +1,7 @@
-import { NoiseClassifierError } from '@noise-classifier/config';
+import { NoiseClassifierError, type AudioFeatureConfig, type AudioFeatureConfigInput } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import type { TfModule } from '../tfjs-loader';
+import { checkEfficientAtFrontEnd } from './efficientat-front-end';
 import { readSafetensors, type SafetensorsFile, type SafetensorsTensor } from './safetensors';
 
 /** The mel bands EfficientAT's AudioSet weights were trained on (the model's input height). */
@@ -14,6 +15,8 @@ export interface LoadEfficientAtWeightsOptions {
    * instead of loading AudioSet's 527-class layer. Default false: every tensor must load.
    */
   readonly newHead?: boolean;
+  /** The feature config the model will be fed with; when given it must be the weights' front end (checkEfficientAtFrontEnd). */
+  readonly featureConfig?: AudioFeatureConfig | AudioFeatureConfigInput;
 }
 
 type Mismatch = (message: string, field: string, expected: string, received: string) => never;
@@ -30,7 +33,7 @@ interface WeightTarget {
  * `buildEfficientAtMn` with the same width. Every model weight needs its tensor with the matching shape, and every
  * tensor of the file must be used (except the AudioSet classifier with `newHead`): a missing, extra or mis-shaped
  * tensor, or a model whose input is not 1 channel × 128 mel bands, is E_MODEL_MISMATCH naming the file and the
- * tensor. Nothing is written to the model unless everything matches.
+ * tensor; so is a `featureConfig` other than the weights' front end. Nothing is written unless everything matches.
  * Layouts: conv [out, in, kh, kw] → [kh, kw, in, out]; depthwise [C, 1, kh, kw] → [kh, kw, C, 1]; the SE's linear
  * layers [out, in] → 1×1 conv [1, 1, in, out]; linear [out, in] → dense [in, out]; batch norm weight, bias,
  * running_mean, running_var → gamma, beta, moving_mean, moving_variance.
@@ -46,6 +49,7 @@ export function loadEfficientAtWeights(
     throw new NoiseClassifierError('E_MODEL_MISMATCH', `${source}: ${message}`, { field, expected, received });
   };
   checkInput(model, source);
+  if (options.featureConfig !== undefined) checkEfficientAtFrontEnd(options.featureConfig, { source });
   const targets = weightTargets(model, mismatch);
   const skipped = options.newHead === true ? new Set(['classifier.5.weight', 'classifier.5.bias']) : new Set<string>();
   const values: Tf.Tensor[] = [];
