@@ -241,6 +241,13 @@ describe('decodeAudio: real files', () => {
     expect(error.message).toMatch(/truncated|corrupt/);
   });
 
+  it('ESC-50 FLAC whose short last frame the wasm decoder used to drop decodes whole (220500 samples, not 217088)', async () => {
+    const flac = await decodeAudio(readSharedClip('esc50_fold4/audio/engine/4-186935-A-44.flac'));
+    expect(flac.format).toBe('flac');
+    expect(flac.samples.length).toBe(220500);
+    expect(flac.truncated ?? false).toBe(false);
+  });
+
   it('MP3 (64 kbit/s of the same synthetic WAV) is the same sound, aligned within a frame', async () => {
     const mp3 = await decodeAudio(fixture('synthetic-alarm-1s.mp3'));
     expect(mp3.format).toBe('mp3');
