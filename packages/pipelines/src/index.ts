@@ -21,6 +21,32 @@ export {
 } from './streaming/streaming-classifier';
 export { softmaxRows, aggregateRows, topKOf, argmax } from './service/probabilities';
 export {
+  NUM_AUDIOSET_CLASSES,
+  sigmoid,
+  audioSetScores,
+  audioSetEvidence,
+  topAudioSetTags,
+  type AudioSetTag,
+} from './audioset/audioset-evidence';
+export {
+  ABSENT_LOGIT,
+  EVIDENCE_EPSILON,
+  labelSourcesFor,
+  combinedHeadLayout,
+  combineHeadAndAudioSet,
+  mappedLogit,
+  type AudioSetCombinerParams,
+  type CombinedHeadSpec,
+  type CombinedHeadLayout,
+} from './audioset/combined-head';
+export {
+  fitAudioSetCombiner,
+  audioSetCombinerLoss,
+  type CombinerExample,
+  type FitCombinerOptions,
+  type FitCombinerResult,
+} from './audioset/fit-combiner';
+export {
   toWireClassification,
   fromWireClassification,
   type WireClassification,
