@@ -15,6 +15,9 @@ export type ApiErrorCode =
   | 'E_NOT_FOUND'
   | 'E_PATH_OUTSIDE_ROOT'
   | 'E_UNAVAILABLE'
+  | 'E_TIMEOUT'
+  | 'E_HEADERS_TOO_LARGE'
+  | 'E_URI_TOO_LONG'
   | 'E_INTERNAL';
 
 /** An error that already knows its HTTP status and public message. */
@@ -46,6 +49,7 @@ const CLIENT_DOMAIN_CODES: Record<string, [number, ApiErrorCode]> = {
   E_INPUT_TOO_LARGE: [413, 'E_AUDIO_TOO_LONG'],
   E_CONFIG: [400, 'E_BAD_REQUEST'],
   E_DATASET: [400, 'E_BAD_REQUEST'],
+  E_PATH_OUTSIDE_ROOT: [400, 'E_PATH_OUTSIDE_ROOT'],
 };
 
 /** Fastify's own error codes we translate to the API's vocabulary. */

@@ -17,16 +17,21 @@ export function resolveTokens(tokens: readonly string[] | undefined, env: NodeJS
  */
 export class TokenVerifier {
   private readonly digests: Buffer[];
+  private readonly identities: string[];
 
   constructor(tokens: readonly string[]) {
     this.digests = tokens.map(digest);
+    this.identities = tokens.map(tokenIdentity);
   }
 
   get size(): number {
     return this.digests.length;
   }
 
-  /** Returns a stable, non-reversible id for the matching token (used as the rate-limit key), or throws 401. */
+  /**
+   * Returns the matching token's identity (`tokenIdentity`: the rate-limit key and the owner recorded on jobs), or
+   * throws 401.
+   */
   verify(authorization: string | undefined): string {
     const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) {
@@ -42,8 +47,16 @@ export class TokenVerifier {
     if (found < 0) {
       throw new ApiError(401, 'E_UNAUTHORIZED', 'Invalid bearer token', { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
-    return `token-${found}`;
+    return this.identities[found];
   }
+}
+
+/**
+ * A token's identity: a domain-separated SHA-256, stable across restarts and servers sharing a Redis queue (unlike
+ * a position in the token list), so a job stays its creator's; the token itself is never stored.
+ */
+export function tokenIdentity(token: string): string {
+  return createHash('sha256').update('noise-classifier job owner\0', 'utf8').update(token, 'utf8').digest('hex').slice(0, 32);
 }
 
 function digest(token: string): Buffer {

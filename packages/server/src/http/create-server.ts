@@ -8,6 +8,9 @@ import { createJobProcessor, validateJobData, type TrainRunner } from '../jobs/p
 import { ApiError, toErrorResponse } from './api-error';
 import { checkSampleRate, containerForMediaType, decodeAudioBytes, decodeBase64Field } from './audio-input';
 import { TokenVerifier, resolveTokens } from './auth';
+import { writeClientError } from './client-error';
+import { parseJsonBody } from './json-body';
+import { formatSchemaErrors } from './validation-message';
 import { createServerMetrics } from './metrics';
 import { MicroBatcher } from './micro-batcher';
 import { buildOpenApiDocument, undocumentedRoutes } from './openapi';
@@ -27,6 +30,11 @@ export interface ServerOptions {
   readonly maxAudioSeconds?: number;
   /** Per-token token bucket (default burst 100, 50 requests/s); false turns it off. */
   readonly rateLimit?: RateLimitOptions | false;
+  /**
+   * Slow clients: a request whose headers are not in after `headersMs` (default 5 s), or whose body is not in
+   * after `requestMs` (default 10 s), gets 408 and its socket is closed.
+   */
+  readonly timeouts?: { headersMs?: number; requestMs?: number };
   /** Micro-batching of concurrent classify requests (default 3 ms window, batches of at most 16, ≤ 20 ms wait for announced requests). */
   readonly batching?: { windowMs?: number; maxBatch?: number; maxWaitMs?: number };
   readonly jobs?: {
@@ -112,15 +120,48 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       ? false
       : { ...(options.logger === true ? {} : options.logger), redact: { paths: REDACT, censor: '[redacted]' } };
 
+  const headersMs = options.timeouts?.headersMs ?? 5_000;
+  const requestMs = Math.max(options.timeouts?.requestMs ?? 10_000, headersMs);
   const app = Fastify({
     logger: loggerOption as never,
     bodyLimit,
     // Request ids are generated, never taken from the client.
     genReqId: undefined,
-    return503OnClosing: true,
+    // Node checks these every `connectionsCheckingInterval`; the defaults (60 s headers, no body limit, 30 s checks)
+    // let a few clients that announce a body and never send it hold sockets for minutes.
+    requestTimeout: requestMs,
+    http: { headersTimeout: headersMs, connectionsCheckingInterval: Math.min(1_000, headersMs) },
+    // Fastify's own replies (closing, client errors, URL errors) are replaced below by the API's error shape.
+    return503OnClosing: false,
+    clientErrorHandler: writeClientError,
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = (error as { statusCode?: number }).statusCode === 414;
+      const body = { error: { code: tooLong ? 'E_URI_TOO_LONG' : 'E_BAD_REQUEST', message: tooLong ? 'A path parameter is too long' : 'Malformed URL' } };
+      void (reply as FastifyReply).code(tooLong ? 414 : 400).send(body);
+    },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, verbose: true, allErrors: false } },
+    schemaErrorFormatter: (errors, dataVar) => formatSchemaErrors(errors as never, dataVar),
+  });
+  let closing = false;
+  app.addHook('preClose', async () => void (closing = true));
+  app.addHook('onRequest', async (request) => {
+    if (closing) throw new ApiError(503, 'E_UNAVAILABLE', 'Server is shutting down');
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      throw new ApiError(415, 'E_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported; send the body uncompressed`);
+    }
   });
   // text/plain would otherwise reach handlers as a string.
   app.removeContentTypeParser('text/plain');
+  // JSON with a depth limit and clear errors for invalid JSON and __proto__ keys (see parseJsonBody).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   app.addContentTypeParser(/^audio\/[a-z0-9.+-]+/i, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
   await app.register(fastifyMultipart, { limits: { fileSize: bodyLimit, files: 1, fields: 8, parts: 10, fieldSize: 1024 } });
 
@@ -140,9 +181,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   // Auth and rate limit run before the body is read, so rejected requests cost nothing to parse.
+  const owners = new WeakMap<FastifyRequest, string>();
   const protect = async (request: FastifyRequest) => {
-    const key = verifier.verify(request.headers.authorization);
-    limiter?.take(key);
+    const identity = verifier.verify(request.headers.authorization);
+    owners.set(request, identity);
+    limiter?.take(identity);
   };
 
   const openapi = buildOpenApiDocument(options.apiVersion ?? '0.1.0');
@@ -171,27 +214,22 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   app.get('/openapi.json', async () => openapi);
 
-  // Announce a classify request as soon as its headers are in (before its body is read and decoded), so the
-  // batcher waits for it instead of sending its concurrent neighbours alone; released on submit or on any error.
-  const announced = new WeakMap<FastifyRequest, () => void>();
-  const announce = async (request: FastifyRequest) => void announced.set(request, batcher.expect());
-  const release = async (request: FastifyRequest) => announced.get(request)?.();
-
   app.post(
     '/api/audio/classify',
     {
-      onRequest: [protect, announce],
-      onResponse: release,
-      onRequestAbort: release,
+      onRequest: protect,
       schema: { body: { content: { 'application/json': { schema: classifyJsonBody } } } },
     },
     async (request, reply) => {
-      const arrived = announced.get(request) ?? batcher.expect();
+      let arrived: (() => void) | undefined;
       let clip: Awaited<ReturnType<typeof decodeAudioBytes>>;
       let topK: number | undefined;
       try {
         const query = request.query as Record<string, unknown>;
         const input = await readAudioRequest(request, query);
+        // Announced once its body is in (multipart parts included), so the batcher waits for clips being decoded
+        // but never for bodies still on the wire (a slow client would otherwise delay everyone's batch).
+        arrived = batcher.expect();
         topK = input.topK;
         clip = await decodeAudioBytes(input.bytes, input.sampleRate, options.decodeAudio, limits, input.declared);
         if (!classifier) {
@@ -200,7 +238,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
           if (!classifier) throw new ApiError(503, 'E_UNAVAILABLE', 'Model is not loaded');
         }
       } catch (error) {
-        arrived();
+        arrived?.();
         throw error;
       }
       const result = await batcher.submit({ samples: clip.samples, sampleRate: clip.sampleRate }, arrived);
@@ -208,23 +246,25 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     },
   );
 
-  const submit = async <N extends JobName>(name: N, data: JobDataMap[N], reply: FastifyReply) => {
+  const submit = async <N extends JobName>(name: N, data: JobDataMap[N], request: FastifyRequest, reply: FastifyReply) => {
     await validateJobData(name, data, { dataRoot: options.jobs?.dataRoot });
-    const id = await jobQueue.add(name, data);
+    const id = await jobQueue.add(name, data, { owner: owners.get(request) });
     metrics.jobs.inc({ kind: name });
     return reply.code(202).send({ job_id: id, state: 'waiting', status_url: `/api/jobs/${id}` });
   };
 
-  app.post('/api/jobs/train', { onRequest: protect, schema: { body: trainJobBody } }, async (request, reply) =>
-    submit('train', request.body as JobDataMap['train'], reply),
+  // A training request is a path and a small config: 64 KiB is plenty.
+  app.post('/api/jobs/train', { onRequest: protect, bodyLimit: 64 * 1024, schema: { body: trainJobBody } }, async (request, reply) =>
+    submit('train', request.body as JobDataMap['train'], request, reply),
   );
   app.post('/api/jobs/classify-batch', { onRequest: protect, schema: { body: classifyBatchJobBody } }, async (request, reply) =>
-    submit('classify-batch', request.body as JobDataMap['classify-batch'], reply),
+    submit('classify-batch', request.body as JobDataMap['classify-batch'], request, reply),
   );
   app.get('/api/jobs/:id', { onRequest: protect, schema: { params: jobIdParams } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const status = await jobQueue.getStatus(id);
-    if (!status) throw new ApiError(404, 'E_NOT_FOUND', `No job ${id}`);
+    // Another token's job is answered exactly like a missing one, so job ids cannot be probed across tokens.
+    if (!status || status.owner !== owners.get(request)) throw new ApiError(404, 'E_NOT_FOUND', `No job ${id}`);
     return reply.send({
       job_id: status.id,
       name: status.name,

@@ -53,13 +53,56 @@ export const classificationResponse = {
   },
 } as const;
 
+/** Both spellings (snake_case, camelCase) of each field, with one schema. */
+function bothSpellings(fields: Record<string, object>): Record<string, object> {
+  const out: Record<string, object> = {};
+  for (const [snake, schema] of Object.entries(fields)) {
+    out[snake] = schema;
+    out[snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = schema;
+  }
+  return out;
+}
+
+const scalar = { type: ['string', 'number', 'boolean', 'null'] } as const;
+
+/**
+ * A training job's `config`: types here (numbers must be JSON numbers), ranges in the config factories, which the
+ * server also runs at submit (`validateTrainConfig`). Nested configs hold flat values only.
+ */
+export const trainConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  maxProperties: 40,
+  description: 'TrainingConfig overrides (snake_case or camelCase) plus optional model_config and feature_config.',
+  properties: bothSpellings({
+    num_epochs: { type: 'integer' },
+    batch_size: { type: 'integer' },
+    learning_rate: { type: 'number' },
+    weight_decay: { type: 'number' },
+    early_stopping_patience: { type: 'integer' },
+    device: { type: 'string', enum: ['auto', 'cpu', 'wasm', 'cuda'] },
+    checkpoint_dir: { type: 'string', maxLength: 1024, description: 'Ignored: the job owns its checkpoint folder.' },
+    seed: { type: 'integer' },
+    gradient_accumulation_steps: { type: 'integer' },
+    class_weighting: { anyOf: [{ type: 'string', enum: ['none', 'balanced'] }, { type: 'array', maxItems: 1000, items: { type: 'number' } }] },
+    mixup_alpha: { type: 'number' },
+    model_config: {
+      type: 'object',
+      maxProperties: 16,
+      description: 'ModelConfig fields, e.g. {"architecture": "cnn_small"}.',
+      additionalProperties: { anyOf: [scalar, { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 200 } }] },
+    },
+    feature_config: { type: 'object', maxProperties: 40, description: 'AudioFeatureConfig fields.', additionalProperties: scalar },
+  }),
+} as const;
+
 export const trainJobBody = {
   type: 'object',
   required: ['dataset'],
   additionalProperties: false,
   properties: {
     dataset: { type: 'string', minLength: 1, maxLength: 1024, description: 'Folder or manifest, relative to the server data root.' },
-    config: { type: 'object', description: 'TrainingConfig overrides, e.g. {"epochs": 5, "batch_size": 16}.' },
+    config: trainConfigSchema,
   },
 } as const;
 
@@ -71,6 +114,7 @@ export const classifyBatchJobBody = {
     items: {
       type: 'array',
       minItems: 1,
+      maxItems: 256,
       items: {
         type: 'object',
         additionalProperties: false,

@@ -4,6 +4,7 @@ import {
   JobFailedError,
   decodeJobError,
   encodeJobError,
+  type AddJobOptions,
   type JobDataMap,
   type JobName,
   type JobProcessor,
@@ -13,6 +14,9 @@ import {
 } from './job-queue';
 
 export const DEFAULT_QUEUE_NAME = 'noise-classifier-jobs';
+
+/** Key of the creating token's identity inside a job's data. */
+const OWNER_KEY = 'owner_identity';
 
 export interface BullmqConnectionOptions {
   /** `redis://host:port/db` */
@@ -47,8 +51,9 @@ export class BullmqJobQueue implements JobQueue {
     this.events = new QueueEvents(name, { connection: this.eventsConnection, ...prefix });
   }
 
-  async add<N extends JobName>(name: N, data: JobDataMap[N]): Promise<string> {
-    const job = await this.queue.add(name, data, {
+  async add<N extends JobName>(name: N, data: JobDataMap[N], options: AddJobOptions = {}): Promise<string> {
+    // The owner travels in the job's data (BullMQ has no other per-job field); processors ignore it.
+    const job = await this.queue.add(name, options.owner === undefined ? data : { ...data, [OWNER_KEY]: options.owner }, {
       attempts: this.options.attempts ?? 3,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
@@ -62,8 +67,10 @@ export class BullmqJobQueue implements JobQueue {
     if (!job) return undefined;
     const state = mapState(await job.getState());
     const { fraction, details } = splitProgress(job.progress);
+    const owner: unknown = (job.data as Record<string, unknown> | undefined)?.[OWNER_KEY];
     return {
       id,
+      ...(typeof owner === 'string' ? { owner } : {}),
       name: job.name as JobName,
       state,
       progress: state === 'completed' ? 1 : fraction,

@@ -3,6 +3,7 @@ import {
   JobFailedError,
   decodeJobError,
   encodeJobError,
+  type AddJobOptions,
   type JobDataMap,
   type JobName,
   type JobProcessor,
@@ -39,14 +40,15 @@ export class InProcessJobQueue implements JobQueue {
     private readonly options: InProcessQueueOptions = {},
   ) {}
 
-  async add<N extends JobName>(name: N, data: JobDataMap[N]): Promise<string> {
+  async add<N extends JobName>(name: N, data: JobDataMap[N], options: AddJobOptions = {}): Promise<string> {
     if (this.closed) throw new Error('Job queue is closed');
     const id = randomUUID();
+    const owner = options.owner === undefined ? {} : { owner: options.owner };
     this.entries.set(id, {
       name,
       data,
       waiters: [],
-      status: { id, name, state: 'waiting', progress: 0, attemptsStarted: 0, createdAt: new Date().toISOString() },
+      status: { id, ...owner, name, state: 'waiting', progress: 0, attemptsStarted: 0, createdAt: new Date().toISOString() },
     });
     this.pending.push(id);
     queueMicrotask(() => this.pump());

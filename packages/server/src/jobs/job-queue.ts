@@ -35,6 +35,8 @@ export interface JobError {
 
 export interface JobStatus {
   readonly id: string;
+  /** Identity of the API token that created the job (`tokenIdentity`, a hash); absent for jobs queued from code. */
+  readonly owner?: string;
   readonly name: JobName;
   readonly state: JobState;
   /** 0..1 */
@@ -58,10 +60,15 @@ export interface JobContext {
 
 export type JobProcessor = <N extends JobName>(name: N, data: JobDataMap[N], context: JobContext) => Promise<unknown>;
 
+export interface AddJobOptions {
+  /** Recorded with the job; GET /api/jobs/:id shows the job only to the same token. */
+  readonly owner?: string;
+}
+
 /** One interface over the in-process queue and BullMQ. */
 export interface JobQueue {
   readonly backend: 'in-process' | 'bullmq';
-  add<N extends JobName>(name: N, data: JobDataMap[N]): Promise<string>;
+  add<N extends JobName>(name: N, data: JobDataMap[N], options?: AddJobOptions): Promise<string>;
   getStatus(id: string): Promise<JobStatus | undefined>;
   /** Resolves with the job's result or rejects with its error (like Celery's `task.get()`). */
   waitForResult(id: string, timeoutMs?: number): Promise<unknown>;
