@@ -10,12 +10,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NoiseClassifierService } from '@noise-classifier/pipelines';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { buildDemo, launchChromium, type DemoState } from '../test/helpers/browser';
 import { useExampleModel } from '../test/helpers/model';
 import { startStaticServer } from '../web/serve-static';
+import { SHARED_CLIPS, sharedDatasetPath } from '../../../tooling/shared-data';
 
 const [modelDir, ...models] = process.argv.slice(2);
 if (!modelDir || models.length === 0) {
@@ -23,7 +23,7 @@ if (!modelDir || models.length === 0) {
   process.exit(2);
 }
 const RUNS = Number(process.env.RUNS ?? 30);
-const clip = fileURLToPath(new URL('../test/fixtures/dog-bark.ogg', import.meta.url));
+const clip = sharedDatasetPath(SHARED_CLIPS.dogBark);
 
 type Bench = (url: string, runs: number, batch: number, warmup?: number) => Promise<{ medianMs: number; p90Ms: number }>;
 

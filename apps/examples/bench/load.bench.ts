@@ -4,9 +4,9 @@
  *
  *   npx tsx --conditions=@noise-classifier/source bench/load.bench.ts [--requests 10000] [--model m.onnx]
  */
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { createServer, decodeAudioFile, loadClassifier, type ClipInput } from '@noise-classifier/server';
+import { SHARED_CLIPS, readSharedClip } from '../../../tooling/shared-data';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -22,7 +22,7 @@ const TOKEN = 'bench-token';
 
 /** One-second clips cut from real recordings (WAV, 22.05 kHz), sent as base64 WAV like the seed's curl. */
 function oneSecondClips(): Uint8Array[] {
-  const src = readFileSync(new URL('../test/fixtures/drilling.wav', import.meta.url));
+  const src = readSharedClip(SHARED_CLIPS.drilling);
   const rate = src.readUInt32LE(24);
   const dataStart = 44;
   const bytesPerSecond = rate * 2;

@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { NoiseClassifierService } from '@noise-classifier/pipelines';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import { startStaticServer, type StaticServer } from '../web/serve-static';
 import { defaultModelFile } from '../web/vite.config';
 import { buildDemo, launchChromium, type DemoState } from './helpers/browser';
 import { useExampleModel } from './helpers/model';
+import { SHARED_CLIPS, sharedDatasetPath } from '../../../tooling/shared-data';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 describe('browser demo in headless Chromium (production build, cross-origin isolated)', () => {
   let server: StaticServer;
@@ -34,11 +34,11 @@ describe('browser demo in headless Chromium (production build, cross-origin isol
       await page.waitForSelector('#status[data-state="ready"]', { timeout: 60_000 });
       const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
       expect(isolated).toBe(true);
-      for (const clip of ['dog-bark.ogg', 'drilling.wav']) {
-        await page.setInputFiles('#file', fixture(clip));
-        await page.waitForFunction((name) => document.getElementById('status')?.textContent?.startsWith(`${name}: done`), clip, { timeout: 60_000 });
+      for (const clip of [sharedDatasetPath(SHARED_CLIPS.dogBark), sharedDatasetPath(SHARED_CLIPS.drilling)]) {
+        await page.setInputFiles('#file', clip);
+        await page.waitForFunction((name) => document.getElementById('status')?.textContent?.startsWith(`${name}: done`), path.basename(clip), { timeout: 60_000 });
         const state = await page.evaluate(() => (window as unknown as { __demo: DemoState }).__demo);
-        const expected = await node.classify(new Uint8Array(await import('node:fs').then((fs) => fs.readFileSync(fixture(clip)))));
+        const expected = await node.classify(new Uint8Array(await import('node:fs').then((fs) => fs.readFileSync(clip))));
         expect(state.lastResult?.source).toBe('file');
         expect(await page.getAttribute('#label', 'data-label')).toBe(expected.predictedClass);
         expect(state.lastResult?.label).toBe(expected.predictedClass);
@@ -55,7 +55,7 @@ describe('browser demo in headless Chromium (production build, cross-origin isol
   });
 
   it('microphone path (Chromium fake capture of a real clip) shows the label Node computes for that clip', async () => {
-    const clip = fixture('drilling.wav');
+    const clip = sharedDatasetPath(SHARED_CLIPS.drilling);
     const browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${clip}`]);
     try {
       const page = await browser.context.newPage();

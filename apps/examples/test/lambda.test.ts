@@ -3,6 +3,7 @@ import { NoiseClassifierService } from '@noise-classifier/pipelines';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useExampleModel } from './helpers/model';
+import { SHARED_CLIPS, readSharedClip } from '../../../tooling/shared-data';
 
 // The handler reads NOISE_CLASSIFIER_MODEL when its module loads, as in a Lambda container.
 let modelPath: string;
@@ -13,8 +14,17 @@ beforeAll(async () => {
   ({ handler, modelLoadCount } = await import('../src/lambda/handler'));
 });
 
-const event = (name: string) => JSON.parse(readFileSync(new URL(`./events/${name}.json`, import.meta.url), 'utf8'));
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+/**
+ * The files in test/events are real Lambda event shapes. Their audio is a placeholder `<<shared:PATH>>`, filled here
+ * with the base64 of that clip from ../shared/datasets (recordings are not committed). A body flagged
+ * `isBase64Encoded` is committed as readable text and base64-encoded here, as API Gateway does.
+ */
+function event(name: string) {
+  const text = readFileSync(new URL(`./events/${name}.json`, import.meta.url), 'utf8');
+  const parsed = JSON.parse(text.replace(/<<shared:([^>]+)>>/g, (_, file: string) => readSharedClip(file).toString('base64')));
+  if (parsed?.isBase64Encoded === true) parsed.body = Buffer.from(parsed.body, 'utf8').toString('base64');
+  return parsed;
+}
 
 describe('Lambda handler invoked with real event JSON', () => {
   it('loads the model once per container, even for concurrent cold invocations', async () => {
@@ -27,7 +37,7 @@ describe('Lambda handler invoked with real event JSON', () => {
 
   it('gives what NoiseClassifierService says for the same clip, in every event shape', async () => {
     const service = await NoiseClassifierService.create({ runtime: nodeRuntime, modelPath });
-    const expected = await service.classify(fixture('dog-bark.ogg'));
+    const expected = await service.classify(readSharedClip(SHARED_CLIPS.dogBark));
     for (const name of ['direct-ogg', 'api-gateway-proxy', 'api-gateway-proxy-base64-body']) {
       const res = await handler(event(name), {});
       expect(res.statusCode, name).toBe(200);
@@ -40,7 +50,7 @@ describe('Lambda handler invoked with real event JSON', () => {
       expect(typeof body.model_version).toBe('string');
     }
     const wav = JSON.parse((await handler(event('direct-wav'), {})).body);
-    expect(wav.predicted_class).toBe((await service.classify(fixture('drilling.wav'))).predictedClass);
+    expect(wav.predicted_class).toBe((await service.classify(readSharedClip(SHARED_CLIPS.drilling))).predictedClass);
     await service.dispose();
   });
 
