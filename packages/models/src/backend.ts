@@ -33,12 +33,21 @@ export interface SessionOutput {
   readonly logits: Float32Array;
   readonly batch: number;
   readonly numClasses: number;
+  /** The outputs asked for in `RunOptions.extraOutputs`, each [batch × width] row-major (e.g. `audioset_logits`). */
+  readonly extra?: Readonly<Record<string, { readonly data: Float32Array; readonly width: number }>>;
+}
+
+export interface RunOptions {
+  /** Further graph outputs to fetch beside the logits, by name; one the model lacks is E_MODEL_MISMATCH. */
+  readonly extraOutputs?: readonly string[];
 }
 
 export interface InferenceSession {
   readonly backendName: string;
+  /** Names of the model's outputs, where the runtime tells them (ONNX sessions). */
+  readonly outputNames?: readonly string[];
   /** Runs a batch; `input` is NCHW float32 with shape `[batch, channels, height, width]`. */
-  run(input: Float32Array, shape: readonly [number, number, number, number]): Promise<SessionOutput>;
+  run(input: Float32Array, shape: readonly [number, number, number, number], options?: RunOptions): Promise<SessionOutput>;
   dispose(): Promise<void>;
 }
 

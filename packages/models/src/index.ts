@@ -3,6 +3,7 @@ export type {
   ModelSource,
   SessionOptions,
   SessionOutput,
+  RunOptions,
   InferenceSession,
   InferenceBackend,
 } from './backend';
@@ -60,6 +61,7 @@ export {
   ONNX_INPUT_NAME,
   ONNX_LOGITS_NAME,
   ONNX_PROBABILITIES_NAME,
+  ONNX_AUDIOSET_LOGITS_NAME,
   ONNX_BATCH_DIM,
   type ExportOnnxOptions,
 } from './onnx/export-onnx';

@@ -1,5 +1,5 @@
 import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
-import type { InferenceBackend, InferenceSession, ModelSource, SessionOptions, SessionOutput } from '../backend';
+import type { InferenceBackend, InferenceSession, ModelSource, RunOptions, SessionOptions, SessionOutput } from '../backend';
 import { checkRunInput, disposedError } from './check-run-input';
 import { importRuntime } from './import-runtime';
 // Names our exporter writes; foreign single-input models fall back to their own names.
@@ -101,15 +101,28 @@ class OrtSession implements InferenceSession {
     this.outputName = session.outputNames.includes(ONNX_LOGITS_NAME) ? ONNX_LOGITS_NAME : session.outputNames[0];
   }
 
-  async run(input: Float32Array, shape: readonly [number, number, number, number]): Promise<SessionOutput> {
+  get outputNames(): readonly string[] {
+    return this.session?.outputNames ?? [];
+  }
+
+  async run(input: Float32Array, shape: readonly [number, number, number, number], options: RunOptions = {}): Promise<SessionOutput> {
     const session = this.session;
     if (!session) throw disposedError(this.backendName);
     checkRunInput(input, shape);
+    const extraNames = options.extraOutputs ?? [];
+    const missing = extraNames.find((name) => !session.outputNames.includes(name));
+    if (missing !== undefined) {
+      throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName}: the model has no output named "${missing}"`, {
+        field: 'extraOutputs',
+        expected: `one of ${session.outputNames.map((n) => `"${n}"`).join(', ')}`,
+        received: `"${missing}"`,
+      });
+    }
     const tensor = new this.ort.Tensor('float32', input, shape);
     let outputs: Record<string, OrtTensorLike>;
     try {
-      // Fetch only the logits so the optional probabilities head is not computed.
-      outputs = await session.run({ [this.inputName]: tensor }, [this.outputName]);
+      // Fetch only the logits (and extras asked for) so the optional probabilities head is not computed.
+      outputs = await session.run({ [this.inputName]: tensor }, [this.outputName, ...extraNames.filter((n) => n !== this.outputName)]);
     } catch (error) {
       throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName} could not run the model: ${error instanceof Error ? error.message : String(error)}`, {
         field: 'input',
@@ -131,7 +144,21 @@ class OrtSession implements InferenceSession {
     // Copy: some runtimes hand out views into memory they reuse on the next run.
     const logits = new Float32Array(out.data);
     out.dispose?.();
-    return { logits, batch, numClasses };
+    if (extraNames.length === 0) return { logits, batch, numClasses };
+    const extra: Record<string, { data: Float32Array; width: number }> = {};
+    for (const name of extraNames) {
+      const t = outputs[name];
+      if (t.dims.length !== 2 || t.dims[0] !== batch || !(t.data instanceof Float32Array)) {
+        throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName}: output "${name}" is not float32 [batch, width]`, {
+          field: name,
+          expected: `float32 [${batch}, width]`,
+          received: `[${t.dims.join(', ')}]`,
+        });
+      }
+      extra[name] = { data: new Float32Array(t.data), width: t.dims[1] };
+      if (name !== this.outputName) t.dispose?.();
+    }
+    return { logits, batch, numClasses, extra };
   }
 
   async dispose(): Promise<void> {

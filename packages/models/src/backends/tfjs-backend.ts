@@ -1,6 +1,6 @@
 import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
-import type { InferenceBackend, InferenceSession, ModelSource, SessionOptions, SessionOutput } from '../backend';
+import type { InferenceBackend, InferenceSession, ModelSource, RunOptions, SessionOptions, SessionOutput } from '../backend';
 import { loadTf, type TfModule } from '../tfjs-loader';
 import { registerCustomLayers } from '../architectures/stochastic-depth';
 import { loadTfjsModel, type TfjsModelFiles } from '../tfjs-format/tfjs-model-files';
@@ -65,10 +65,17 @@ class TfjsSession implements InferenceSession {
     this.model = model;
   }
 
-  async run(input: Float32Array, shape: readonly [number, number, number, number]): Promise<SessionOutput> {
+  async run(input: Float32Array, shape: readonly [number, number, number, number], options: RunOptions = {}): Promise<SessionOutput> {
     const model = this.model;
     if (!model) throw disposedError(this.backendName);
     checkRunInput(input, shape);
+    if ((options.extraOutputs?.length ?? 0) > 0) {
+      throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName} returns the logits only`, {
+        field: 'extraOutputs',
+        expected: 'none (run the ONNX file with onnxruntime for further outputs)',
+        received: options.extraOutputs!.map((n) => `"${n}"`).join(', '),
+      });
+    }
     const tf = this.tf;
     let output: Tf.Tensor;
     try {

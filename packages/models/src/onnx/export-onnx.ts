@@ -13,6 +13,8 @@ export const ONNX_IR_VERSION = 8;
 export const ONNX_INPUT_NAME = 'input';
 export const ONNX_LOGITS_NAME = 'logits';
 export const ONNX_PROBABILITIES_NAME = 'probabilities';
+/** The 527 AudioSet logits of a model built on an AudioSet-pretrained backbone (a second output beside `logits`). */
+export const ONNX_AUDIOSET_LOGITS_NAME = 'audioset_logits';
 export const ONNX_BATCH_DIM = 'batch';
 
 export interface ExportOnnxOptions {
