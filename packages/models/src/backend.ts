@@ -1,4 +1,4 @@
-import type { AudioFeatureConfig, ModelConfig } from '@noise-classifier/config';
+import type { AudioFeatureConfig, LabelSource, ModelConfig } from '@noise-classifier/config';
 
 /**
  * Everything needed to classify with a model file, carried inside it (ONNX metadata_props / tfjs userDefinedMetadata).
@@ -14,6 +14,11 @@ export interface ModelMetadata {
   readonly createdAt?: string;
   /** Training summary when known (accuracy, macro-F1, epochs, dataset description…). */
   readonly trainingMetrics?: Readonly<Record<string, unknown>>;
+  /**
+   * Where each label's output comes from (`trained` head, `mapped` AudioSet evidence, `none`), for models that
+   * combine the two; absent in files that predate it, where every label is trained.
+   */
+  readonly labelSources?: Readonly<Record<string, LabelSource>>;
 }
 
 /** A model as the runtimes see it: the bytes of a file plus how to read them. */

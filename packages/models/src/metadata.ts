@@ -1,4 +1,5 @@
 import {
+  LABEL_SOURCES,
   NoiseClassifierError,
   createAudioFeatureConfig,
   createModelConfig,
@@ -6,6 +7,7 @@ import {
   toSnakeCaseKeys,
   type AudioFeatureConfig,
   type AudioFeatureConfigInput,
+  type LabelSource,
   type ModelConfig,
 } from '@noise-classifier/config';
 import type { ModelMetadata } from './backend';
@@ -24,6 +26,7 @@ export const METADATA_KEYS = {
   untrained: 'untrained',
   createdAt: 'created_at',
   trainingMetrics: 'training_metrics',
+  labelSources: 'label_sources',
 } as const;
 
 export interface ModelMetadataInput {
@@ -34,6 +37,8 @@ export interface ModelMetadataInput {
   readonly untrained?: boolean;
   readonly createdAt?: string;
   readonly trainingMetrics?: Readonly<Record<string, unknown>>;
+  /** One source per label (`trained`, `mapped`, `none`); see `ModelMetadata.labelSources`. */
+  readonly labelSources?: Readonly<Record<string, LabelSource>>;
 }
 
 /** Validates and freezes model metadata; labels must match `modelConfig.numClasses`. */
@@ -52,7 +57,34 @@ export function createModelMetadata(input: ModelMetadataInput): ModelMetadata {
     untrained: input.untrained ?? false,
     ...(input.createdAt === undefined ? {} : { createdAt: input.createdAt }),
     ...(input.trainingMetrics === undefined ? {} : { trainingMetrics: Object.freeze({ ...input.trainingMetrics }) }),
+    ...(input.labelSources === undefined ? {} : { labelSources: checkLabelSources(input.labelSources, labels, 'labelSources') }),
   });
+}
+
+/** Label sources must name every label once, each with a known source; returned frozen in label order. */
+function checkLabelSources(value: unknown, labels: readonly string[], field: string): Readonly<Record<string, LabelSource>> {
+  const expected = `an object with one of ${LABEL_SOURCES.join(' | ')} for each of the ${labels.length} labels`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `Invalid ${field}`, { field, expected, received: describeValue(value) });
+  }
+  const record = value as Record<string, unknown>;
+  const extra = Object.keys(record).find((k) => !labels.includes(k));
+  if (extra !== undefined) {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `${field} names ${extra}, which is not a label of the model`, { field: `${field}.${extra}`, expected, received: extra });
+  }
+  const out: Record<string, LabelSource> = {};
+  for (const label of labels) {
+    const source = record[label];
+    if (!LABEL_SOURCES.includes(source as LabelSource)) {
+      throw new NoiseClassifierError('E_MODEL_FORMAT', `Invalid ${field} entry for ${label}`, {
+        field: `${field}.${label}`,
+        expected: LABEL_SOURCES.join(' | '),
+        received: describeValue(source),
+      });
+    }
+    out[label] = source as LabelSource;
+  }
+  return Object.freeze(out);
 }
 
 /** Serialises metadata to the string map stored in model files. */
@@ -66,6 +98,7 @@ export function metadataToProps(metadata: ModelMetadata): Record<string, string>
   };
   if (metadata.createdAt !== undefined) props[METADATA_KEYS.createdAt] = metadata.createdAt;
   if (metadata.trainingMetrics !== undefined) props[METADATA_KEYS.trainingMetrics] = JSON.stringify(metadata.trainingMetrics);
+  if (metadata.labelSources !== undefined) props[METADATA_KEYS.labelSources] = JSON.stringify(metadata.labelSources);
   return props;
 }
 
@@ -127,6 +160,9 @@ export function metadataFromProps(
     untrained: untrainedText === 'true',
     ...(props[METADATA_KEYS.createdAt] === undefined ? {} : { createdAt: props[METADATA_KEYS.createdAt] }),
     ...(trainingMetrics === undefined ? {} : { trainingMetrics: Object.freeze(trainingMetrics) }),
+    ...(has(METADATA_KEYS.labelSources) && options.labels === undefined
+      ? { labelSources: checkLabelSources(parseJsonObject(props, METADATA_KEYS.labelSources, source), labels, METADATA_KEYS.labelSources) }
+      : {}),
   });
 }
 
