@@ -2,6 +2,7 @@ import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import { PRODUCER_NAME, PRODUCER_VERSION } from '../metadata';
 import { STOCHASTIC_DEPTH_CLASS } from '../architectures/stochastic-depth';
+import { HARD_SWISH_CLASS } from '../architectures/hard-swish';
 import { ONNX_IR_VERSION, ONNX_OPSET, samePads } from './export-onnx';
 import { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from './layer-graph';
 import { denseConvKernelGradient, depthwiseKernelGradient, type ConvGeometry, type GradientEmitter, type KernelGradientStrategy, type Pair } from './kernel-gradients';
@@ -72,7 +73,7 @@ interface Value {
 
 const pair = (v: unknown): Pair => (Array.isArray(v) ? [Number(v[0]), Number(v[1])] : [Number(v), Number(v)]);
 
-const SUPPORTED = 'Conv2D, DepthwiseConv2D, Dense, BatchNormalization, Activation (linear, relu, sigmoid, swish), ReLU, MaxPooling2D, GlobalAveragePooling2D, Flatten, Reshape, Multiply, Add, ZeroPadding2D, Dropout, stochastic depth';
+const SUPPORTED = 'Conv2D, DepthwiseConv2D, Dense, BatchNormalization, Activation (linear, relu, sigmoid, swish, hardSigmoid), hard swish, ReLU, MaxPooling2D, GlobalAveragePooling2D, Flatten, Reshape, Multiply, Add, ZeroPadding2D, Dropout, stochastic depth';
 
 /**
  * Builds ONE ONNX graph that runs a tfjs LayersModel forward in training mode (batch statistics, dropout and
@@ -303,6 +304,10 @@ class TrainingEmitter implements GradientEmitter {
         return this.batchNorm(call, x, cfg, needsIn);
       case 'Activation': {
         const y = this.activation(call, cfg.activation, x, name, (g) => this.addGrad(call.inputs[0]!, g));
+        return this.set(out, y, needsIn);
+      }
+      case HARD_SWISH_CLASS: {
+        const y = this.activation(call, 'hardswish', x, name, (g) => this.addGrad(call.inputs[0]!, g));
         return this.set(out, y, needsIn);
       }
       case 'ReLU': {
@@ -590,6 +595,27 @@ class TrainingEmitter implements GradientEmitter {
         grad = (g) => {
           const d = this.b.node('Sub', [this.b.node('Add', [s, y], `${name}.s_plus_y`), this.b.node('Mul', [y, s], `${name}.y_s`)], `${name}.dswish`);
           return this.b.node('Mul', [g, d], `${name}.swish_grad`);
+        };
+        break;
+      }
+      case 'hardswish': {
+        // x · relu6(x + 3) / 6 (ONNX HardSwish). Its slope: 0 up to −3, (2x + 3) / 6 = x/3 + 1/2 up to 3, then 1 —
+        // the boundaries as tfjs's autodiff of the same formula puts them (slope 0 at −3, 1.5 at 3).
+        y = this.b.node('HardSwish', [x.name], outName);
+        grad = (g) => {
+          const ramp = this.b.node('Add', [this.b.node('Mul', [x.name, this.scalar(1 / 3)], `${name}.x_third`), this.scalar(0.5)], `${name}.ramp`);
+          const upper = this.b.node('Where', [this.b.node('Greater', [x.name, this.scalar(3)], `${name}.above`), this.scalar(1), ramp], `${name}.slope_upper`);
+          const slope = this.b.node('Where', [this.b.node('LessOrEqual', [x.name, this.scalar(-3)], `${name}.below`), this.scalar(0), upper], `${name}.dhardswish`);
+          return this.b.node('Mul', [g, slope], `${name}.hardswish_grad`);
+        };
+        break;
+      }
+      case 'hardsigmoid': {
+        // tfjs's hardSigmoid: clip(0.2·x + 0.5, 0, 1), slope 0.2 where the clip is not active.
+        y = this.b.node('HardSigmoid', [x.name], outName, { alpha: { float: 0.2 }, beta: { float: 0.5 } });
+        grad = (g) => {
+          const inside = this.b.node('And', [this.b.node('Greater', [y, this.scalar(0)], `${name}.above_0`), this.b.node('Less', [y, this.scalar(1)], `${name}.below_1`)], `${name}.unclipped`);
+          return this.b.node('Mul', [g, this.b.node('Where', [inside, this.scalar(0.2), this.scalar(0)], `${name}.dhardsigmoid`)], `${name}.hardsigmoid_grad`);
         };
         break;
       }
