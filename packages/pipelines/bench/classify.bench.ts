@@ -22,6 +22,7 @@ import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { parseManifest } from '../src/data/manifest';
 import { defaultModelPath } from '../src/node/index';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
+import { sharedDatasetPath } from '../../../tooling/shared-data';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce<[string, string][]>((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]?.startsWith('--') || all[i + 1] === undefined ? 'true' : all[i + 1]]] : acc), []),
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     defaultPath ? { name: 'default model', path: defaultPath } : { name: 'cnn_small (untrained stand-in for the default model)', path: await untrainedModel('cnn_small') },
     { name: 'efficientnet_b3 (untrained, 1 channel)', path: await untrainedModel('efficientnet_b3') },
   ];
-  const esc = '/work/shared/datasets/esc10/manifest.csv';
+  const esc = sharedDatasetPath('esc10/manifest.csv');
   const files = parseManifest(readFileSync(esc, 'utf8'), esc)
     .slice(0, FILES)
     .map((e) => new Uint8Array(readFileSync(e.file)));

@@ -5,7 +5,7 @@
  *
  *   cd packages/pipelines && nice -n 10 node --conditions=@noise-classifier/source --import tsx bench/emergency.bench.ts
  *
- * Options: --datasets /work/shared/datasets --clips-per-class 12 --trials 3 --rate 22050 [--model m.onnx] [--json out.json]
+ * Options: [--datasets dir (default ../shared/datasets beside the repo)] --clips-per-class 12 --trials 3 --rate 22050 [--model m.onnx] [--json out.json]
  *
  * Backgrounds: for every (dataset, class), up to `clips-per-class` clips decoded, resampled to `rate` and
  * concatenated into one stream (≈ 50 s each; 10 streams ≈ 9 min in all). SNR is the alarm's power while sounding
@@ -26,11 +26,11 @@ import { parseManifest } from '../src/data/manifest';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
 import { createPrng } from '../src/synthetic/prng';
 import { generateSyntheticClip, mixAtSnr } from '../src/synthetic/synthetic-clips';
+import { sharedDatasetPath } from '../../../tooling/shared-data';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce<[string, string][]>((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]?.startsWith('--') || all[i + 1] === undefined ? 'true' : all[i + 1]]] : acc), []),
 );
-const ROOT = args.datasets ?? '/work/shared/datasets';
 const CLIPS_PER_CLASS = Number(args['clips-per-class'] ?? 12);
 const TRIALS = Number(args.trials ?? 3);
 const RATE = Number(args.rate ?? 22_050);
@@ -46,7 +46,7 @@ interface Background {
 async function loadBackgrounds(): Promise<Background[]> {
   const groups = new Map<string, string[]>();
   for (const dataset of ['esc10', 'urbansound8k_22k']) {
-    const manifest = join(ROOT, dataset, 'manifest.csv');
+    const manifest = args.datasets ? join(args.datasets, dataset, 'manifest.csv') : sharedDatasetPath(`${dataset}/manifest.csv`);
     for (const e of parseManifest(readFileSync(manifest, 'utf8'), manifest)) {
       const key = `${dataset}/${e.label}`;
       const list = groups.get(key) ?? [];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/data/csv';
 import { parseManifest } from '../src/data/manifest';
 import { joinLocation } from '../src/data/paths';
+import { SHARED_CLIPS, sharedDatasetPath } from '../../../tooling/shared-data';
 
 describe('parseCsv', () => {
   it('handles quotes, doubled quotes, commas and line breaks inside fields, CRLF and a BOM', () => {
@@ -30,10 +31,10 @@ describe('parseCsv', () => {
 
 describe('parseManifest', () => {
   it('reads the shared dataset manifests with their extra columns, resolving paths against the CSV', () => {
-    const path = '/work/shared/datasets/esc10/manifest.csv';
+    const path = sharedDatasetPath('esc10/manifest.csv');
     const entries = parseManifest(readFileSync(path, 'utf8'), path);
     expect(entries.length).toBe(160);
-    expect(entries[0].file).toBe('/work/shared/datasets/esc10/audio/dog_bark/1-100032-A.ogg');
+    expect(entries[0].file).toBe(sharedDatasetPath(SHARED_CLIPS.dogBark));
     expect(entries[0].label).toBe('dog_barking');
     expect(entries[0].fold).toBe(1);
     expect(entries[0].extra.source_label).toBe('dog_bark');
