@@ -1,4 +1,5 @@
 import type { BinPairWeights } from './mel-filterbank';
+import type { OrderedFloat32Transform } from './simd/simd-mel-kernel';
 
 /**
  * The FFT seam of the front end. A backend owns one real-input transform of a fixed size and the
@@ -32,6 +33,11 @@ export interface FftBackend {
   realForward(out: Float64Array): void;
   /** Frees native memory (WebAssembly heap). The backend must not be used afterwards. */
   dispose(): void;
+  /**
+   * Optional: direct float32 access for the SIMD kernel — input and output views in PFFFT's ordered layout and
+   * the bare transform. Fetch once per call (views change when the backend's memory grows).
+   */
+  orderedFloat32?(): OrderedFloat32Transform;
 }
 
 /** Creates backends of one implementation; loading (e.g. compiling WebAssembly) happens before this exists. */

@@ -1,6 +1,7 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
 import { loadWindowed, type FftBackend, type FftBackendFactory } from './fft-backend';
 import type { BinPairWeights } from './mel-filterbank';
+import type { OrderedFloat32Transform } from './simd/simd-mel-kernel';
 
 /** The part of the Emscripten module of @echogarden/pffft-wasm that we use. */
 interface PffftModule {
@@ -129,6 +130,16 @@ class PffftBackend implements FftBackend {
     const pn = y[1] * y[1];
     acc[band[half]] += lower[half] * pn;
     acc[band[half] + 1] += upper[half] * pn;
+  }
+
+  orderedFloat32(): OrderedFloat32Transform {
+    this.refreshViews();
+    const { module, setup, inPtr, outPtr, workPtr } = this;
+    return {
+      input: this.inView,
+      output: this.outView,
+      run: () => module._pffft_transform_ordered(setup, inPtr, outPtr, workPtr, PFFFT_FORWARD),
+    };
   }
 
   realForward(out: Float64Array): void {

@@ -15,6 +15,7 @@ import { melFilterbank, toBinPairs, type BinPairWeights, type SparseMelFilterban
 import { naturalLogInPlace } from './natural-log';
 import { loadPffft, type PffftLoadOptions } from './pffft-backend';
 import { checkLength, padEdgesInPlace, padSignal, preEmphasisInto, stftFrameCount, stftPadding } from './stft-frames';
+import { SimdMelKernel } from './simd/simd-mel-kernel';
 import { hannWindow } from './window';
 
 export type FftChoice = 'auto' | 'fftjs' | 'pffft' | FftBackendFactory;
@@ -24,7 +25,14 @@ export interface CreateFeatureExtractorOptions {
   readonly fft?: FftChoice;
   /** Loader options for PFFFT (bundlers that cannot serve pffft.wasm next to its loader). */
   readonly pffft?: PffftLoadOptions;
+  /**
+   * Windowing, power, mel and log in our WebAssembly SIMD kernel around a float32 FFT (PFFFT); default true.
+   * false keeps the JavaScript loops (same results within float32 rounding).
+   */
+  readonly simdKernel?: boolean;
 }
+
+const MIN_NORMAL_FLOAT32 = 2 ** -126;
 
 // torchaudio's MFCC builds its own AmplitudeToDB('power', top_db=80.0) with the default amin.
 const MFCC_TOP_DB = 80;
@@ -49,6 +57,8 @@ export class TorchAudioFeatureExtractor {
   /** Per-bin weights for the fused power → mel pass; null when the filterbank does not fit that form. */
   private readonly binPairs: BinPairWeights | null;
   private readonly melAccumulator: Float64Array;
+  /** WebAssembly SIMD windowing, power, mel and log around a float32 FFT (PFFFT), when both are available. */
+  private readonly kernel: SimdMelKernel | null;
   private dct: Float32Array | null = null;
   private padded = new Float32Array(0);
   private converted = new Float32Array(0);
@@ -56,7 +66,11 @@ export class TorchAudioFeatureExtractor {
   private disposed = false;
 
   /** Synchronous construction with the portable fft.js backend. */
-  constructor(config?: AudioFeatureConfigInput | AudioFeatureConfig, backend?: FftBackendFactory) {
+  constructor(
+    config?: AudioFeatureConfigInput | AudioFeatureConfig,
+    backend?: FftBackendFactory,
+    options: Pick<CreateFeatureExtractorOptions, 'simdKernel'> = {},
+  ) {
     this.config = createAudioFeatureConfig(config ?? {});
     const factory = backend ?? fftJsFactory;
     const { nFft, winLength } = this.config;
@@ -83,6 +97,11 @@ export class TorchAudioFeatureExtractor {
     });
     this.binPairs = toBinPairs(this.filterbank);
     this.melAccumulator = new Float64Array(this.config.nMels + 1);
+    const windowF32 = hannWindow(winLength, nFft, this.config.windowPeriodic);
+    this.kernel =
+      options.simdKernel !== false && this.config.power === 2 && this.backend.orderedFloat32 !== undefined
+        ? SimdMelKernel.create({ nFft, hopLength: this.config.hopLength, window: windowF32, windowFirst: this.windowFirst, windowEnd: this.windowEnd, filterbank: this.filterbank })
+        : null;
   }
 
   /** Picks the FFT backend ('auto': the fastest that loads and supports nFft) and builds the extractor. */
@@ -92,9 +111,9 @@ export class TorchAudioFeatureExtractor {
   ): Promise<TorchAudioFeatureExtractor> {
     const resolved = createAudioFeatureConfig(config ?? {});
     const choice = options.fft ?? 'auto';
-    if (typeof choice === 'object') return new TorchAudioFeatureExtractor(resolved, choice);
-    if (choice === 'fftjs') return new TorchAudioFeatureExtractor(resolved, fftJsFactory);
-    if (choice === 'pffft') return new TorchAudioFeatureExtractor(resolved, await loadPffft(options.pffft));
+    if (typeof choice === 'object') return new TorchAudioFeatureExtractor(resolved, choice, options);
+    if (choice === 'fftjs') return new TorchAudioFeatureExtractor(resolved, fftJsFactory, options);
+    if (choice === 'pffft') return new TorchAudioFeatureExtractor(resolved, await loadPffft(options.pffft), options);
     if (choice !== 'auto') {
       throw new NoiseClassifierError('E_CONFIG', 'Unknown FFT backend', {
         field: 'fft',
@@ -103,8 +122,8 @@ export class TorchAudioFeatureExtractor {
       });
     }
     const pffft = await loadPffft(options.pffft).catch(() => null);
-    if (pffft?.supportsSize(resolved.nFft)) return new TorchAudioFeatureExtractor(resolved, pffft);
-    if (fftJsFactory.supportsSize(resolved.nFft) || pffft === null) return new TorchAudioFeatureExtractor(resolved, fftJsFactory);
+    if (pffft?.supportsSize(resolved.nFft)) return new TorchAudioFeatureExtractor(resolved, pffft, options);
+    if (fftJsFactory.supportsSize(resolved.nFft) || pffft === null) return new TorchAudioFeatureExtractor(resolved, fftJsFactory, options);
     throw new NoiseClassifierError('E_FFT_SIZE', 'No FFT backend can transform this nFft', {
       field: 'nFft',
       expected: `fft.js: ${fftJsFactory.sizeRule}; pffft: ${pffft.sizeRule}`,
@@ -117,6 +136,11 @@ export class TorchAudioFeatureExtractor {
     return this.backend.name;
   }
 
+  /** Whether windowing, power, mel and log run in the WebAssembly SIMD kernel (PFFFT backend, power 2, engine with SIMD). */
+  get simdKernel(): boolean {
+    return this.kernel !== null;
+  }
+
   /** STFT frames for `numSamples` samples (with center: 1 + floor(n / hop); n is one less with pre-emphasis). */
   frameCount(numSamples: number): number {
     return stftFrameCount(numSamples, this.config);
@@ -127,7 +151,12 @@ export class TorchAudioFeatureExtractor {
     const samples = this.prepare(audio);
     const frames = this.frameCount(samples.length);
     const data = new Float32Array(this.config.nMels * frames);
-    this.melPowerInto(samples, data, frames);
+    if (this.kernel !== null) {
+      this.kernelMelPower(this.kernel, samples, frames);
+      this.kernel.copyResult(data, frames);
+    } else {
+      this.melPowerInto(samples, data, frames);
+    }
     return { data, bins: this.config.nMels, frames };
   }
 
@@ -136,7 +165,23 @@ export class TorchAudioFeatureExtractor {
    * spectrogram; 'log': ln(mel + logOffset). Then (x − normalizeMean) / normalizeStd when those are not 0 / 1.
    */
   extractMelSpectrogram(audio: SampleArray): Spectrogram {
-    const mel = this.melPowerSpectrogram(audio);
+    if (this.kernel !== null) {
+      const samples = this.prepare(audio);
+      const frames = this.frameCount(samples.length);
+      this.kernelMelPower(this.kernel, samples, frames);
+      const data = new Float32Array(this.config.nMels * frames);
+      if (this.kernelLog(this.kernel, frames)) {
+        this.kernel.copyResult(data, frames);
+        return { data, bins: this.config.nMels, frames };
+      }
+      // Non-finite mel power (an overflowing input) or a subnormal floor: the JavaScript log handles those.
+      this.kernel.copyResult(data, frames);
+      return this.logMelInPlace({ data, bins: this.config.nMels, frames });
+    }
+    return this.logMelInPlace(this.melPowerSpectrogram(audio));
+  }
+
+  private logMelInPlace(mel: Spectrogram): Spectrogram {
     const { logScale, logOffset, normalizeMean: mean, normalizeStd: std } = this.config;
     if (logScale === 'log') {
       naturalLogInPlace(mel.data, { offset: logOffset, mean, std });
@@ -194,6 +239,45 @@ export class TorchAudioFeatureExtractor {
     const samples = toFloat32Samples(audio, this.converted);
     checkLength(samples.length, this.config);
     return samples;
+  }
+
+  /** Pads (and pre-emphasises) the samples straight into kernel memory and leaves the mel power there. */
+  private kernelMelPower(kernel: SimdMelKernel, samples: Float32Array, frames: number): void {
+    const pad = stftPadding(this.config);
+    const { preEmphasis, padMode } = this.config;
+    const n = preEmphasis === null ? samples.length : samples.length - 1;
+    const signal = kernel.signalBuffer(n + 2 * pad, frames);
+    if (preEmphasis === null) {
+      padSignal(samples, pad, padMode, signal);
+    } else {
+      preEmphasisInto(samples, preEmphasis, signal, pad);
+      padEdgesInPlace(signal, pad, n, padMode);
+    }
+    kernel.melPower(this.backend.orderedFloat32!(), frames);
+  }
+
+  /**
+   * The log step of extractMelSpectrogram on the kernel's result, as one affine map of ln(·): dB is
+   * 10/ln 10 · ln(max(x, amin)), then (· − mean) / std, clamped at (peak dB − topDb) mapped the same way.
+   * Returns false (nothing done) when the JavaScript path must run instead.
+   */
+  private kernelLog(kernel: SimdMelKernel, frames: number): boolean {
+    const { logScale, logOffset, amin, topDb, normalizeMean: mean, normalizeStd: std } = this.config;
+    const peak = kernel.maximum(frames);
+    const floor = Math.fround(logScale === 'log' ? logOffset : amin);
+    if (!(peak < Infinity) || floor < MIN_NORMAL_FLOAT32) return false;
+    if (logScale === 'log') {
+      kernel.logAffine(frames, floor, floor, 1 / std, -mean / std, -Infinity);
+      return true;
+    }
+    const reference = 10 * Math.log10(Math.max(amin, 1));
+    let clampAt = -Infinity;
+    if (topDb !== null) {
+      const peakDb = 10 * Math.log10(Math.max(Math.fround(peak), floor)) - reference;
+      clampAt = (Math.fround(Math.fround(peakDb) - topDb) - mean) / std;
+    }
+    kernel.logAffine(frames, 0, floor, 10 / Math.LN10 / std, (-reference - mean) / std, clampAt);
+    return true;
   }
 
   private melPowerInto(samples: Float32Array, out: Float32Array, frames: number): void {
