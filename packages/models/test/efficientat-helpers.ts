@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { sharedPretrainedPath } from '../../../tooling/shared-data';
 
-/** `../shared` beside the repository (CI places it there); the weights are never copied into the repo. */
-export const MN04_DIR = fileURLToPath(new URL('../../../../shared/pretrained/efficientat-mn04-as/', import.meta.url));
-export const MN04_WEIGHTS = `${MN04_DIR}mn04_as.safetensors`;
+/** In `../shared/pretrained` beside the repository (CI places it there); the weights are never copied into the repo. */
+export const MN04_WEIGHTS = sharedPretrainedPath('efficientat-mn04-as/mn04_as.safetensors');
+const reference = (name: string) => sharedPretrainedPath(`efficientat-mn04-as/reference/${name}`);
 
 export interface ReferenceCase {
   readonly name: string;
@@ -13,11 +13,11 @@ export interface ReferenceCase {
 }
 
 /** The reference cases (EfficientAT's own outputs for three clips) listed in reference/index.json. */
-export const referenceCases = (JSON.parse(readFileSync(`${MN04_DIR}reference/index.json`, 'utf8')) as { cases: ReferenceCase[] }).cases;
+export const referenceCases = (JSON.parse(readFileSync(reference('index.json'), 'utf8')) as { cases: ReferenceCase[] }).cases;
 
 /** Reads a little-endian float32 reference tensor. */
 export function readReference(name: string): Float32Array {
-  const bytes = readFileSync(`${MN04_DIR}reference/${name}`);
+  const bytes = readFileSync(reference(name));
   const out = new Float32Array(bytes.byteLength / 4);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);

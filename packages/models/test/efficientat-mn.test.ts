@@ -7,14 +7,18 @@ import {
   buildEfficientAtMn,
   buildModel,
   countParameters,
+  createModelMetadata,
   efficientAtBlocks,
   efficientAtEmbeddingModel,
   efficientAtSqueezeChannels,
   loadEfficientAtWeights,
   readEfficientAtWeights,
   readSafetensors,
+  loadTfjsModel,
+  saveTfjsModel,
   type SafetensorsFile,
 } from '../src/index';
+import { EFFICIENTAT_MN04_FEATURE_CONFIG } from '@noise-classifier/config';
 import type { TfModule } from '../src/tfjs-loader';
 import { MN04_WEIGHTS, readReference, referenceCases, relativeError } from './efficientat-helpers';
 import { tfWasm } from './tf-wasm';
@@ -76,6 +80,26 @@ describe('EfficientAT mn04 architecture', () => {
     loadEfficientAtWeights(tf, model, weights, { source: MN04_WEIGHTS, newHead: true });
     expect(weightValues(model, 'classifier_hidden').slice(0, 4)).toEqual(Float32Array.from(weights.tensors.get('classifier.2.weight')!.data.filter((_, i) => i % 384 === 0).slice(0, 4)));
     model.dispose();
+  });
+});
+
+describe('EfficientAT mn04 checkpoints', () => {
+  it('round-trips through the tfjs format (model.json names the hard-swish layer class) with the same outputs', async () => {
+    const labels = ['rain', 'dog_bark'];
+    const featureConfig = { ...EFFICIENTAT_MN04_FEATURE_CONFIG, spectrogramWidth: 40 };
+    const modelConfig = { architecture: 'efficientat_mn04', labels, inputChannels: 1 };
+    const model = await buildModel(modelConfig, featureConfig, { tf, seed: 1 });
+    loadEfficientAtWeights(tf, model, weights, { source: MN04_WEIGHTS, newHead: true, featureConfig });
+    const files = await saveTfjsModel(model, createModelMetadata({ featureConfig, modelConfig }), { tf });
+    expect(files.modelJson).toContain('NoiseClassifierHardSwish');
+    const { model: loaded, metadata } = await loadTfjsModel(files, { tf });
+    expect(metadata.featureConfig.melScale).toBe('kaldi');
+    const mel = readReference(`${referenceCases[0]!.name}.mel.f32`).subarray(0, 128 * 40);
+    const [a, b] = tf.tidy(() => [model, loaded].map((m) => (m.predict(tf.tensor4d(mel, [1, 128, 40, 1])) as Tf.Tensor).dataSync() as Float32Array));
+    expect(Math.max(...a!.map((v) => Math.abs(v)))).toBeGreaterThan(1e-3);
+    expect(b).toEqual(a);
+    model.dispose();
+    loaded.dispose();
   });
 });
 
