@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     files: PLATFORM_NEUTRAL_SOURCES,
-    ignores: ['packages/*/src/node/**'],
+    ignores: ['packages/*/src/node/**', 'packages/*/src/web/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -25,6 +25,22 @@ export default tseslint.config(
             { group: ['node:*'], message: 'Core packages are platform-neutral: inject platform services instead.' },
             { group: ['fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url'], message: 'Core packages are platform-neutral.' },
             { group: ['onnxruntime-*', '@noise-classifier/runtime-*'], message: 'Runtimes are injected or registered, never imported by core packages.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // src/web/: the browser/bundler platform entries (pipelines' `#default-runtime` default condition) may import
+    // runtime-web, but stay free of Node modules.
+    files: ['packages/*/src/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url'], message: 'Browser entries cannot use Node modules.' },
+            { group: ['onnxruntime-node', '@noise-classifier/runtime-node'], message: 'Browser entries use runtime-web.' },
           ],
         },
       ],

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publint } from 'publint';
+import { checkNodeConsumers, checkViteConsumer } from './zero-config-checks.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const packagesDir = path.join(root, 'packages');
@@ -100,9 +101,14 @@ if (installed) {
       }
     }
   }
+  // `NoiseClassifierService.create()` and nothing else, from ESM, CommonJS and a Vite-built page.
+  const nodeResult = checkNodeConsumers(consumer, record);
+  await checkViteConsumer(consumer, root, record, nodeResult);
 }
 
-fs.rmSync(scratch, { recursive: true, force: true });
+// PACKAGE_CHECKS_KEEP=1 keeps the scratch project (tarballs, consumer, built page) for a look.
+if (process.env.PACKAGE_CHECKS_KEEP === '1') console.log(`scratch project kept: ${scratch}`);
+else fs.rmSync(scratch, { recursive: true, force: true });
 const failed = results.filter((r) => !r.ok).length;
 console.log(`\npackage-checks: ${results.length - failed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

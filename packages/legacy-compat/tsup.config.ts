@@ -9,8 +9,8 @@ export default libraryConfig({
     feature_extraction: 'src/seed-modules/feature-extraction.ts',
     emergency_noise_detector: 'src/seed-modules/emergency-noise-detector.ts',
     ml_service: 'src/seed-modules/ml-service.ts',
-    // Side-effect entry (listed in sideEffects): gives the old classes Node's runtime.
+    // Kept for compatibility: a no-op now that the service picks the platform runtime itself.
     'register-node': 'src/node/register.ts',
   },
-  external: ['@noise-classifier/legacy-compat', '@noise-classifier/runtime-node'],
+  external: ['@noise-classifier/legacy-compat'],
 });

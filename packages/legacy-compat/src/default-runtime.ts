@@ -6,9 +6,9 @@ export type LegacyRuntime = NonNullable<NonNullable<Parameters<typeof NoiseClass
 type PipelineRuntime = LegacyRuntime;
 
 /**
- * The platform runtime the old classes use when none is passed. The seed's classes read files with no set-up, so
- * `import '@noise-classifier/legacy-compat/register-node'` sets Node's here once; browsers pass `runtime` or call
- * `setLegacyRuntime(webRuntime)`. Kept on globalThis so every copy of the package (ESM, CJS) sees it.
+ * A runtime the old classes use when none is passed to them (`setLegacyRuntime(webRuntime)`, say). Optional: with
+ * none, the service picks the platform's own (Node: files + onnxruntime-node; browsers: fetch + onnxruntime-web),
+ * so the seed's set-up-free calls work. Kept on globalThis so every copy of the package (ESM, CJS) sees it.
  */
 const RUNTIME_KEY = Symbol.for('@noise-classifier/legacy-compat/runtime');
 
@@ -20,7 +20,7 @@ export function getLegacyRuntime(): PipelineRuntime | undefined {
   return (globalThis as unknown as Record<symbol, PipelineRuntime | undefined>)[RUNTIME_KEY];
 }
 
-const HINT = "import '@noise-classifier/legacy-compat/register-node' once (Node), or pass { runtime } / call setLegacyRuntime()";
+const HINT = 'pass { runtime } (nodeRuntime from @noise-classifier/runtime-node, webRuntime from runtime-web) or call setLegacyRuntime(runtime)';
 
 /** Adds the legacy way out to a "no runtime" error from the service (same code). */
 export function withRuntimeHint(error: unknown): unknown {

@@ -14,7 +14,7 @@ export interface NoiseClassifierV2Options extends DeprecationOptions {
   readonly device?: InferenceDevice;
   /**
    * Platform services (file access, backends), e.g. `nodeRuntime` from @noise-classifier/runtime-node.
-   * Default: the one `setLegacyRuntime` set (`import '@noise-classifier/legacy-compat/register-node'` sets Node's).
+   * Default: the one `setLegacyRuntime` set, else the platform's own (Node: files + onnxruntime-node).
    */
   readonly runtime?: LegacyRuntime;
 }

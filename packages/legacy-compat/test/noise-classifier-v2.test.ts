@@ -58,16 +58,22 @@ describe('NoiseClassifierV2 over NoiseClassifierService', () => {
     await old.dispose();
   });
 
-  it('finds Node file access through setLegacyRuntime (what register-node does)', async () => {
+  it('needs no set-up in Node (the platform default runtime); register-node is a no-op; setLegacyRuntime still wins', async () => {
     setLegacyRuntime(undefined);
-    const without = new NoiseClassifierV2(modelPath, 'cpu', { silenceDeprecation: true });
-    const missing = await rejection(without.classify(noise));
-    expect(missing.code).toBe('E_RUNTIME_MISSING');
-    expect(missing.message).toContain("import '@noise-classifier/legacy-compat/register-node'");
-    await import('../src/node/register');
-    const withRuntime = new NoiseClassifierV2(modelPath, 'cpu', { silenceDeprecation: true });
-    expect((await withRuntime.classify(noise)).predicted_class).toBe((await service.classify(noise)).predictedClass);
-    await withRuntime.dispose();
+    const plain = new NoiseClassifierV2(modelPath, 'cpu', { silenceDeprecation: true });
+    const expected = (await service.classify(noise)).predictedClass;
+    expect((await plain.classify(noise)).predicted_class).toBe(expected);
+    expect((await plain.load()).backendName).toBe('onnxruntime-node');
+    await plain.dispose();
+    const register = (await import('../src/node/register')) as Record<string, unknown>;
+    expect(Object.keys(register)).toEqual([]); // kept for old imports; sets nothing
+    const refusing = { ...nodeRuntime, name: 'refusing', readFile: () => Promise.reject(new Error('refused by the legacy runtime')) };
+    setLegacyRuntime(refusing);
+    try {
+      await expect(new NoiseClassifierV2(modelPath, 'cpu', { silenceDeprecation: true }).classify(noise)).rejects.toThrow(/refused by the legacy runtime/);
+    } finally {
+      setLegacyRuntime(undefined);
+    }
   });
 
   it('a missing model file: the service error (E_MODEL_NOT_FOUND), at create() or at the first classify()', async () => {

@@ -8,7 +8,9 @@ export const DEFAULT_MODEL_FILE = 'models/default-model.onnx';
 export function defaultModelLocation(): string | undefined {
   let url: URL;
   try {
-    url = new URL(`../${DEFAULT_MODEL_FILE}`, import.meta.url);
+    // A literal path (not built from DEFAULT_MODEL_FILE): bundlers treat a template as a glob and emit every file
+    // of the package folder; a literal one they emit as exactly this asset.
+    url = new URL('../models/default-model.onnx', import.meta.url);
   } catch {
     return undefined;
   }

@@ -110,17 +110,21 @@ describe('NoiseClassifierService.create / export', () => {
     await expect(NoiseClassifierService.create({ modelPath: join(dir, 'nope.onnx'), runtime: nodeRuntime })).rejects.toMatchObject({
       code: 'E_MODEL_NOT_FOUND',
     });
-    await expect(NoiseClassifierService.create({ modelPath: join(dir, 'm.onnx') })).rejects.toMatchObject({ code: 'E_RUNTIME_MISSING' });
+    // No runtime: the platform default (`#default-runtime`, the Node one under vitest) reads the file.
+    const zeroConfig = await NoiseClassifierService.create({ modelPath: join(dir, 'm.onnx') });
+    expect(zeroConfig.labels).toEqual(TEST_LABELS);
+    expect(zeroConfig.backendName).toBe('onnxruntime-node');
+    await zeroConfig.dispose();
     await expect(NoiseClassifierService.create({ model: new Uint8Array([8, 1, 2]), runtime: nodeRuntime })).rejects.toMatchObject({
       code: 'E_MODEL_FORMAT',
     });
     expect(readdirSync(dir)).toEqual(['m.onnx']);
   });
 
-  it('uses the bundled default model when no model is given (nodeRuntime or nodePipelineRuntime)', async () => {
+  it('uses the bundled default model when no model is given (no runtime, nodeRuntime or nodePipelineRuntime)', async () => {
     const { nodePipelineRuntime } = await import('../src/node/index');
-    for (const runtime of [nodeRuntime, nodePipelineRuntime]) {
-      const bundled = await NoiseClassifierService.create({ runtime });
+    for (const runtime of [undefined, nodeRuntime, nodePipelineRuntime]) {
+      const bundled = await NoiseClassifierService.create(runtime === undefined ? undefined : { runtime });
       expect(bundled.modelLocation).toMatch(/pipelines[\\/]models[\\/]default-model\.onnx$/);
       expect(bundled.metadata.untrained).toBe(false);
       expect(bundled.labels).toEqual(expect.arrayContaining(['dog_barking', 'rain_heavy', 'fire_alarm', 'silence']));

@@ -1,4 +1,3 @@
-import '@noise-classifier/legacy-compat/register-node'; // Node file access + onnxruntime-node for the old classes
 import { readFile } from 'node:fs/promises';
 import { decodeAudio } from '@noise-classifier/features';
 import { NoiseClassifierV2 } from '@noise-classifier/legacy-compat';

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { NoiseClassifierService } from '@noise-classifier/pipelines';
-import { nodeRuntime } from '@noise-classifier/runtime-node';
 
 const base64EncodedAudio = (await readFile('clip.wav')).toString('base64');
 
-const service = await NoiseClassifierService.create({ modelPath: 'model.onnx', runtime: nodeRuntime });
+const service = await NoiseClassifierService.create({ modelPath: 'model.onnx' });
 const classified = await service.classify(Buffer.from(base64EncodedAudio, 'base64')); // encoded bytes are decoded
 const result = {
   noise_type: classified.predictedClass,

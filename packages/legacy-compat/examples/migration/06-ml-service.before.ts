@@ -1,4 +1,3 @@
-import '@noise-classifier/legacy-compat/register-node';
 import { readFile } from 'node:fs/promises';
 import { MLService } from '@noise-classifier/legacy-compat/ml_service';
 

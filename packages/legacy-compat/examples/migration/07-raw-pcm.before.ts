@@ -1,4 +1,3 @@
-import '@noise-classifier/legacy-compat/register-node';
 import { decodeAudio } from '@noise-classifier/features';
 import { MLService } from '@noise-classifier/legacy-compat';
 import { readFile } from 'node:fs/promises';

@@ -1,4 +1,3 @@
-import '@noise-classifier/legacy-compat/register-node';
 import { isNoiseClassifierError } from '@noise-classifier/config';
 import { NoiseClassifierV2 } from '@noise-classifier/legacy-compat';
 

@@ -1,9 +1,7 @@
 /*
- * Side-effect entry: `import '@noise-classifier/legacy-compat/register-node'` gives the old classes Node's file
- * access and onnxruntime-node, so `new NoiseClassifierV2('model.onnx', 'cpu')` and `new MLService()` work with no
- * other set-up, as in the seed. Listed in package.json `sideEffects`.
+ * `import '@noise-classifier/legacy-compat/register-node'` — kept as a no-op so existing code keeps working. It used
+ * to set Node's file access and onnxruntime-node for the old classes; the service now picks the platform runtime
+ * itself (pipelines' `#default-runtime`, chosen by export conditions), so `new NoiseClassifierV2('model.onnx')` and
+ * `new MLService()` work in Node with no import at all.
  */
-import { setLegacyRuntime } from '@noise-classifier/legacy-compat';
-import { nodeRuntime } from '@noise-classifier/runtime-node';
-
-setLegacyRuntime(nodeRuntime);
+export {};

@@ -26,6 +26,7 @@ import type { ClassificationMetadata, ClassificationResult, WindowResult } from 
 import { createFrontEnd } from './create-front-end';
 import type { FrontEnd } from './front-end';
 import type { PipelineRuntime } from './pipeline-runtime';
+import { loadDefaultRuntime } from './default-runtime';
 import { aggregateRows, argmax, softmaxRows, topKOf } from './probabilities';
 import { StreamingClassifier, type StreamingOptions } from '../streaming/streaming-classifier';
 import { trainModel, type TrainOptions } from '../training/train';
@@ -45,7 +46,10 @@ export interface ServiceCreateOptions {
   modelPath?: string;
   /** ONNX model bytes (no file access needed). */
   model?: Uint8Array;
-  /** Platform services: file access and backends (e.g. `nodeRuntime`). */
+  /**
+   * Platform services: file access and backends (e.g. `nodeRuntime`). Default: the platform's, chosen by export
+   * conditions (Node: onnxruntime-node + files + the bundled model; browsers/bundlers: onnxruntime-web + fetch).
+   */
   runtime?: PipelineRuntime;
   /** A specific inference backend; otherwise the runtime's, then the global registry's (`config.backend`). */
   backend?: InferenceBackend;
@@ -146,7 +150,8 @@ export class NoiseClassifierService {
       }
     }
     const config = createInferenceConfig(options.config ?? {});
-    const runtime = options.runtime;
+    const readsFile = options.tfjsModel === undefined && options.model === undefined;
+    const runtime = options.runtime ?? (await platformDefault(readsFile, options.backend));
     let modelBytes: Uint8Array;
     let modelLocation: string;
     if (options.tfjsModel !== undefined) {
@@ -171,17 +176,11 @@ export class NoiseClassifierService {
       modelLocation = 'bytes';
     } else {
       const path = options.modelPath ?? config.modelPath;
-      modelLocation = path ?? runtime?.defaultModelLocation ?? defaultModelLocation() ?? DEFAULT_MODEL_FILE;
-      if (!runtime) {
-        throw new NoiseClassifierError('E_RUNTIME_MISSING', 'Reading a model file needs a platform runtime', {
-          field: 'runtime',
-          expected:
-            "create({ runtime: nodeRuntime }) with nodeRuntime from '@noise-classifier/runtime-node' (or webRuntime in browsers), or pass the model bytes as `model`",
-          received: `a model path (${modelLocation}) and no runtime`,
-        });
-      }
+      // The caller's runtime, else the platform default (set above; loading it throws E_RUNTIME_MISSING).
+      const files = runtime ?? (await loadDefaultRuntime());
+      modelLocation = path ?? files.defaultModelLocation ?? defaultModelLocation() ?? DEFAULT_MODEL_FILE;
       try {
-        modelBytes = await runtime.readFile(modelLocation);
+        modelBytes = await files.readFile(modelLocation);
       } catch (error) {
         if (error instanceof NoiseClassifierError && error.code === 'E_MODEL_NOT_FOUND' && path === undefined) {
           throw new NoiseClassifierError('E_MODEL_NOT_FOUND', `The bundled default model is missing at ${modelLocation}`, {
@@ -537,6 +536,17 @@ export class NoiseClassifierService {
       aggregation,
     };
   }
+}
+
+/**
+ * The platform's default runtime (`#default-runtime`: Node or web by export conditions) when the caller passes
+ * none. Needed to read a model file (a failure to load it is the error); otherwise only a source of backends,
+ * skipped when a backend is given, and optional (the global registry remains) when it cannot load.
+ */
+async function platformDefault(readsFile: boolean, backend: InferenceBackend | undefined): Promise<PipelineRuntime | undefined> {
+  if (readsFile) return loadDefaultRuntime();
+  if (backend !== undefined) return undefined;
+  return loadDefaultRuntime().catch(() => undefined);
 }
 
 async function pickBackend(config: InferenceConfig, runtime: PipelineRuntime | undefined): Promise<InferenceBackend> {
