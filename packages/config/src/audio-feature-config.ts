@@ -59,6 +59,8 @@ export const AUDIO_FEATURE_CONFIG_KEYS = [
   'preEmphasis', 'windowPeriodic', 'logScale', 'logOffset', 'normalizeMean', 'normalizeStd',
 ] as const satisfies readonly (keyof AudioFeatureConfig)[];
 
+/** Range of sample rates accepted anywhere (configs, decoded files): 1 kHz to 384 kHz. */
+export const MIN_SAMPLE_RATE = 1_000;
 export const MAX_SAMPLE_RATE = 384_000;
 
 export type AudioFeatureConfigInput = Partial<AudioFeatureConfig> | Record<string, unknown>;
@@ -66,7 +68,7 @@ export type AudioFeatureConfigInput = Partial<AudioFeatureConfig> | Record<strin
 /** Fills the seed's defaults and validates every field; accepts camelCase or snake_case keys. */
 export function createAudioFeatureConfig(input: AudioFeatureConfigInput = {}): AudioFeatureConfig {
   const v = normalizeKeys('AudioFeatureConfig', input, AUDIO_FEATURE_CONFIG_KEYS, { f_min: 'fMin', f_max: 'fMax' });
-  const sampleRate = checkInteger('sampleRate', v.sampleRate ?? 48_000, 1_000, MAX_SAMPLE_RATE);
+  const sampleRate = checkInteger('sampleRate', v.sampleRate ?? 48_000, MIN_SAMPLE_RATE, MAX_SAMPLE_RATE);
   const nFft = checkInteger('nFft', v.nFft ?? 2048, 2, 1 << 16);
   const winLength = checkInteger('winLength', v.winLength ?? nFft, 1, nFft);
   const nMels = checkInteger('nMels', v.nMels ?? 128, 1, 2048);

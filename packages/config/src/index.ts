@@ -36,6 +36,7 @@ export {
   EFFICIENTAT_MN04_FEATURE_CONFIG,
   AUDIO_FEATURE_CONFIG_KEYS,
   MAX_SAMPLE_RATE,
+  MIN_SAMPLE_RATE,
   windowDurationSeconds,
   type AudioFeatureConfig,
   type AudioFeatureConfigInput,

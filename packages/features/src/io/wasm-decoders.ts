@@ -1,7 +1,7 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
 import type { DecodedAudio } from '../types';
 import { checkOggVorbis } from './ogg-pages';
-import { checkDuration, type DecodeOptions } from './wav';
+import { checkDuration, checkFileSampleRate, type DecodeOptions } from './wav';
 
 /** What the wasm-audio-decoders family returns (ogg-vorbis, flac, mpg123-decoder share the shape). */
 interface DecodedChannels {
@@ -34,9 +34,14 @@ async function runDecoder<D extends WasmDecoder>(
     return await decode(decoder);
   } catch (error) {
     if (error instanceof NoiseClassifierError) throw error;
-    throw new NoiseClassifierError('E_DECODE', `${format.toUpperCase()}: the decoder failed`, {
+    // A JavaScript error thrown inside the decoder package on corrupt input (e.g. codec-parser 2.5.0's VorbisParser
+    // calls an `logError` it never imports: "ReferenceError: logError is not defined") is a bug on their side, but
+    // to our callers it is one more undecodable file: E_DECODE, with the original error kept as the cause.
+    const internal = error instanceof ReferenceError || error instanceof TypeError || error instanceof RangeError;
+    throw new NoiseClassifierError('E_DECODE', `${format.toUpperCase()}: ${internal ? 'the decoder hit an internal error on this input' : 'the decoder failed'}`, {
       field: 'bytes',
-      received: error instanceof Error ? error.message : String(error),
+      expected: `a valid ${format.toUpperCase()} stream`,
+      received: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       cause: error,
     });
   } finally {
@@ -62,9 +67,7 @@ function toMono(format: Format, codec: string, result: DecodedChannels, options:
   if (frames === 0 || channels === 0) {
     throw new NoiseClassifierError('E_DECODE', `${format.toUpperCase()}: no audio decoded`, { field: 'bytes', expected: `a ${codec} stream with audio`, received: 'a stream that decoded to 0 samples' });
   }
-  if (!(result.sampleRate > 0)) {
-    throw new NoiseClassifierError('E_DECODE', `${format.toUpperCase()}: stream has no valid sample rate`, { field: 'bytes', received: String(result.sampleRate) });
-  }
+  checkFileSampleRate(result.sampleRate, format.toUpperCase(), 'sampleRate (from the stream header)');
   checkDuration(frames, result.sampleRate, options.maxDurationSeconds);
   const samples = new Float32Array(frames);
   for (const data of result.channelData) {

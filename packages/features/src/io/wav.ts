@@ -1,4 +1,4 @@
-import { NoiseClassifierError } from '@noise-classifier/config';
+import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, NoiseClassifierError } from '@noise-classifier/config';
 import type { DecodedAudio } from '../types';
 import { ascii, describeMagic, toBytes } from './bytes';
 
@@ -118,13 +118,7 @@ function readFormat(view: DataView, body: number, size: number): WavFormat {
     });
   }
   if (channels === 0) throw decodeError('fmt chunk declares 0 channels', '0 channels');
-  if (sampleRate === 0) {
-    throw new NoiseClassifierError('E_SAMPLE_RATE', 'WAV: fmt chunk declares a sample rate of 0', {
-      field: 'fmt.sampleRate',
-      expected: 'a positive sample rate',
-      received: '0',
-    });
-  }
+  checkFileSampleRate(sampleRate, 'WAV', 'fmt.sampleRate');
   const bytesPerSample = blockAlign / channels;
   const valid =
     Number.isInteger(bytesPerSample) &&
@@ -223,6 +217,20 @@ function sampleReader(view: DataView, format: WavFormat): (offset: number) => nu
       return (o) => ((view.getUint8(o) | (view.getUint8(o + 1) << 8) | (view.getInt8(o + 2) << 16)) / 8388608);
     default:
       return (o) => view.getInt32(o, true) / 2147483648;
+  }
+}
+
+/**
+ * A decoded file's own sample rate must lie in 1 kHz–384 kHz: a corrupt header's 1–4 Hz (or 4 GHz) would otherwise
+ * reach the resampler as absurd ratios and durations.
+ */
+export function checkFileSampleRate(sampleRate: number, format: string, field: string): void {
+  if (!Number.isInteger(sampleRate) || sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
+    throw new NoiseClassifierError('E_SAMPLE_RATE', `${format}: the file declares a sample rate outside the supported range`, {
+      field,
+      expected: `${MIN_SAMPLE_RATE}–${MAX_SAMPLE_RATE} Hz`,
+      received: `${sampleRate} Hz`,
+    });
   }
 }
 
