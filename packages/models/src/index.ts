@@ -68,6 +68,11 @@ export {
 export { readOnnxModelInfo, type OnnxModelInfo, type OnnxTensorInfo } from './onnx/read-onnx';
 export { exportOnnxEnsemble } from './onnx/export-onnx-ensemble';
 export {
+  appendAudioSetCombinedHead,
+  type CombinedHeadGraphSpec,
+  type CombinedHeadSlot,
+} from './onnx/audioset-combined-head-onnx';
+export {
   buildTrainingGraph,
   TRAINING_GRAPH_IO,
   type TrainingGraph,

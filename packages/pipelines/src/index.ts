@@ -34,6 +34,7 @@ export {
   labelSourcesFor,
   combinedHeadLayout,
   combineHeadAndAudioSet,
+  combinedHeadGraphSpec,
   mappedLogit,
   type AudioSetCombinerParams,
   type CombinedHeadSpec,
@@ -50,6 +51,7 @@ export {
   toWireClassification,
   fromWireClassification,
   type WireClassification,
+  type WireAudioSetTag,
   type WireWindow,
   type WireClassificationMetadata,
 } from './wire/classification-wire';

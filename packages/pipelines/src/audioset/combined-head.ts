@@ -5,6 +5,7 @@ import {
   describeValue,
   type LabelSource,
 } from '@noise-classifier/config';
+import type { CombinedHeadGraphSpec } from '@noise-classifier/models';
 import { NUM_AUDIOSET_CLASSES, audioSetEvidence } from './audioset-evidence';
 
 /**
@@ -125,6 +126,31 @@ export function combineHeadAndAudioSet(
     });
   }
   return out;
+}
+
+/**
+ * The ONNX form of `combineHeadAndAudioSet` for `appendAudioSetCombinedHead` (@noise-classifier/models): the same
+ * layout, classes and weights from `AUDIOSET_LABEL_MAP`, the same parameters, so the file computes what this
+ * module computes.
+ */
+export function combinedHeadGraphSpec(spec: CombinedHeadSpec, notes?: Readonly<Record<string, unknown>>): CombinedHeadGraphSpec {
+  checkParams(spec);
+  const layout = combinedHeadLayout(spec);
+  return {
+    labels: layout.labels,
+    slots: layout.slots.map((slot, j) => {
+      if (slot.source === 'trained') return { source: 'trained', headIndex: slot.index };
+      if (slot.source === 'none') return { source: 'none' };
+      const entry = audioSetMapEntry(layout.labels[j]);
+      if (entry?.kind !== 'mapped') throw new Error(`unreachable: ${layout.labels[j]} is mapped in the layout`);
+      return { source: 'mapped', classes: entry.classes.map((c) => ({ index: c.index, weight: c.weight })) };
+    }),
+    mappedScale: spec.mappedScale,
+    mappedOffset: spec.mappedOffset,
+    epsilon: EVIDENCE_EPSILON,
+    absentLogit: ABSENT_LOGIT,
+    ...(notes === undefined ? {} : { notes }),
+  };
 }
 
 /** `scale × logit(clamp(e)) + offset`: the mapped side's logit for one evidence value. */

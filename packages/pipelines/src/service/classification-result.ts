@@ -1,4 +1,5 @@
-import type { WindowAggregation } from '@noise-classifier/config';
+import type { LabelSource, WindowAggregation } from '@noise-classifier/config';
+import type { AudioSetTag } from '../audioset/audioset-evidence';
 
 /** One analysis window of a long clip (the optional timeline). */
 export interface WindowResult {
@@ -29,4 +30,11 @@ export interface ClassificationResult {
   durationSeconds: number;
   windows?: WindowResult[];
   metadata?: ClassificationMetadata;
+  /**
+   * Where each label's probability comes from: `trained` (the model's own head), `mapped` (AudioSet evidence through
+   * `AUDIOSET_LABEL_MAP`) or `none` (no evidence; probability 0). Same keys as `probabilities`.
+   */
+  labelSources?: Record<string, LabelSource>;
+  /** The highest-scoring AudioSet classes (`classify({ audioSetTopK })`), highest first. */
+  audioSetTags?: AudioSetTag[];
 }

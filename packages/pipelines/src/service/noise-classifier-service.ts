@@ -5,6 +5,7 @@ import {
   windowDurationSeconds,
   type AudioFeatureConfig,
   type InferenceConfig,
+  type LabelSource,
   type WindowAggregation,
 } from '@noise-classifier/config';
 import { concatModelInputBatches, type AudioInput, type ModelInputBatch } from '@noise-classifier/features';
@@ -15,6 +16,7 @@ import {
   readOnnxModelInfo,
   resolveBackend,
   saveTfjsModel,
+  ONNX_AUDIOSET_LOGITS_NAME,
   type InferenceBackend,
   type InferenceSession,
   type ModelMetadata,
@@ -31,6 +33,7 @@ import { aggregateRows, argmax, softmaxRows, topKOf } from './probabilities';
 import { StreamingClassifier, type StreamingOptions } from '../streaming/streaming-classifier';
 import { trainModel, type TrainOptions } from '../training/train';
 import type { TrainingHistory } from '../wire/history-wire';
+import { NUM_AUDIOSET_CLASSES, audioSetScores, topAudioSetTags } from '../audioset/audioset-evidence';
 
 /** `train()`'s result: the seed's four curves plus where training stopped. */
 export interface ServiceTrainingHistory extends TrainingHistory {
@@ -71,6 +74,11 @@ export interface ClassifyOptions {
   aggregation?: WindowAggregation;
   /** Include the per-segment timeline (default: when there is more than one segment). */
   returnWindows?: boolean;
+  /**
+   * Also return the k highest-scoring AudioSet classes (`result.audioSetTags`), for models with an AudioSet output
+   * (`audioset_logits`, e.g. the EfficientAT-based default). 0 or absent: none; a model without it: E_MODEL_MISMATCH.
+   */
+  audioSetTopK?: number;
 }
 
 export type BatchItem = AudioInput | { audio: AudioInput; sampleRate?: number };
@@ -230,6 +238,7 @@ export class NoiseClassifierService {
       });
     }
     const topK = checkTopK(options.topK ?? this.config.returnTopK);
+    const audioSetTopK = this.checkAudioSetTopK(options.audioSetTopK);
     const aggregation = options.aggregation ?? this.config.aggregation;
     const classes = this.labels.length;
     const results: ClassificationResult[] = new Array(items.length);
@@ -243,12 +252,19 @@ export class NoiseClassifierService {
       group = [];
       groupWindows = 0;
       await inflight;
-      inflight = this.runWindows(current.map((g) => g.clip.batch)).then((probs) => {
+      inflight = this.runWindows(current.map((g) => g.clip.batch), audioSetTopK > 0).then(({ probs, audioSet }) => {
         let offset = 0;
         for (const { index, clip } of current) {
           const rows = probs.subarray(offset * classes, (offset + clip.batch.count) * classes);
+          const result = this.toResult(rows, clip, topK, aggregation, options.returnWindows);
+          if (audioSet) {
+            const scores = audioSet.subarray(offset * NUM_AUDIOSET_CLASSES, (offset + clip.batch.count) * NUM_AUDIOSET_CLASSES);
+            // Scores are independent sigmoids: averaged (or the strongest window) but never renormalised.
+            const clipScores = aggregation === 'max' ? maxRows(scores, clip.batch.count, NUM_AUDIOSET_CLASSES) : aggregateRows(scores, clip.batch.count, NUM_AUDIOSET_CLASSES, 'mean');
+            result.audioSetTags = topAudioSetTags(clipScores, audioSetTopK);
+          }
           offset += clip.batch.count;
-          results[index] = this.toResult(rows, clip, topK, aggregation, options.returnWindows);
+          results[index] = result;
         }
       });
       // Keep a rejection from surfacing as unhandled before it is awaited.
@@ -276,7 +292,7 @@ export class NoiseClassifierService {
   /** Probabilities [count × classes] for ready-made model windows (evaluation, streaming). */
   async predictWindows(batch: ModelInputBatch): Promise<Float32Array> {
     this.checkOpen();
-    return this.runWindows([batch]);
+    return (await this.runWindows([batch])).probs;
   }
 
   /** Log-mel + windows of prepared mono audio at the model's rate (shared with streaming and evaluation). */
@@ -449,11 +465,13 @@ export class NoiseClassifierService {
     return { batch, segments, durationSeconds: samples.length / cfg.sampleRate };
   }
 
-  private async runWindows(batches: readonly ModelInputBatch[]): Promise<Float32Array> {
+  /** Probabilities [windows × labels], and with `withAudioSet` the AudioSet sigmoid scores [windows × 527]. */
+  private async runWindows(batches: readonly ModelInputBatch[], withAudioSet = false): Promise<{ probs: Float32Array; audioSet?: Float32Array }> {
     const total = batches.reduce((n, b) => n + b.count, 0);
     const classes = this.labels.length;
     const out = new Float32Array(total * classes);
-    if (total === 0) return out;
+    const audioSet = withAudioSet ? new Float32Array(total * NUM_AUDIOSET_CLASSES) : undefined;
+    if (total === 0) return { probs: out, audioSet };
     const { channels, height, width } = batches[0];
     const per = channels * height * width;
     const max = this.config.maxBatchSize;
@@ -463,7 +481,11 @@ export class NoiseClassifierService {
     let filled = 0;
     const flush = async () => {
       if (filled === 0) return;
-      const output = await this.session!.run(chunk.subarray(0, filled * per), [filled, channels, height, width]);
+      const output = await this.session!.run(
+        chunk.subarray(0, filled * per),
+        [filled, channels, height, width],
+        audioSet ? { extraOutputs: [ONNX_AUDIOSET_LOGITS_NAME] } : undefined,
+      );
       if (output.numClasses !== classes || output.batch !== filled) {
         throw new NoiseClassifierError('E_MODEL_MISMATCH', 'Model output does not match its labels', {
           field: 'logits',
@@ -472,6 +494,17 @@ export class NoiseClassifierService {
         });
       }
       out.set(softmaxRows(output.logits, filled, classes), row * classes);
+      if (audioSet) {
+        const extra = output.extra?.[ONNX_AUDIOSET_LOGITS_NAME];
+        if (!extra || extra.width !== NUM_AUDIOSET_CLASSES) {
+          throw new NoiseClassifierError('E_MODEL_MISMATCH', `The model's ${ONNX_AUDIOSET_LOGITS_NAME} output is not one logit per AudioSet class`, {
+            field: ONNX_AUDIOSET_LOGITS_NAME,
+            expected: `${NUM_AUDIOSET_CLASSES} values per window`,
+            received: extra ? `${extra.width}` : 'no output',
+          });
+        }
+        audioSet.set(audioSetScores(extra.data, filled), row * NUM_AUDIOSET_CLASSES);
+      }
       row += filled;
       filled = 0;
     };
@@ -483,7 +516,36 @@ export class NoiseClassifierService {
       }
     }
     await flush();
-    return out;
+    return { probs: out, audioSet };
+  }
+
+  /** Where each label's probability comes from; models without `labelSources` metadata trained every label. */
+  get labelSources(): Readonly<Record<string, LabelSource>> {
+    return this.metadata.labelSources ?? Object.fromEntries(this.labels.map((l) => [l, 'trained' as const]));
+  }
+
+  /** Whether the model has the AudioSet output `classify({ audioSetTopK })` reads. */
+  get hasAudioSetOutput(): boolean {
+    return this.session?.outputNames?.includes(ONNX_AUDIOSET_LOGITS_NAME) ?? false;
+  }
+
+  private checkAudioSetTopK(k: unknown): number {
+    if (k === undefined || k === 0) return 0;
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) {
+      throw new NoiseClassifierError('E_CONFIG', 'audioSetTopK must be a non-negative integer', {
+        field: 'audioSetTopK',
+        expected: `an integer in [0, ${NUM_AUDIOSET_CLASSES}]`,
+        received: describeValue(k),
+      });
+    }
+    if (!this.hasAudioSetOutput) {
+      throw new NoiseClassifierError('E_MODEL_MISMATCH', `This model has no AudioSet output (${ONNX_AUDIOSET_LOGITS_NAME}), so it cannot return AudioSet tags`, {
+        field: 'audioSetTopK',
+        expected: `a model with an ${ONNX_AUDIOSET_LOGITS_NAME} output (an AudioSet-pretrained backbone, run with onnxruntime)`,
+        received: `${this.modelLocation} with outputs ${(this.session?.outputNames ?? []).join(', ') || 'unknown'}`,
+      });
+    }
+    return Math.min(k, NUM_AUDIOSET_CLASSES);
   }
 
   private toResult(
@@ -505,6 +567,7 @@ export class NoiseClassifierService {
       probabilities,
       topK: topKOf(agg, this.labels, topK),
       durationSeconds: clip.durationSeconds,
+      labelSources: { ...this.labelSources },
     };
     if (returnWindows ?? clip.segments.length > 1) {
       const secondsPerFrame = cfg.hopLength / cfg.sampleRate;
@@ -596,6 +659,13 @@ function checkPositive(field: string, v: unknown): void {
       received: describeValue(v),
     });
   }
+}
+
+/** Each column's largest value over the rows (no renormalisation: for independent scores). */
+function maxRows(values: Float32Array, rows: number, columns: number): Float64Array {
+  const out = new Float64Array(columns).fill(rows === 0 ? 0 : -Infinity);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c] = Math.max(out[c], values[r * columns + c]);
+  return out;
 }
 
 function sliceFrames(data: Float32Array, bins: number, frames: number, start: number, len: number): Float32Array {

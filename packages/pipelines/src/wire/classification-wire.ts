@@ -1,4 +1,4 @@
-import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
+import { LABEL_SOURCES, NoiseClassifierError, describeValue, type LabelSource } from '@noise-classifier/config';
 import type { ClassificationMetadata, ClassificationResult, WindowResult } from '../service/classification-result';
 
 /** The seed's snake_case result, as sent over HTTP, printed by `--json` and returned by the legacy API. */
@@ -18,6 +18,14 @@ export interface WireClassificationMetadata {
   aggregation: string;
 }
 
+/** One AudioSet class of `audioset_tags`. */
+export interface WireAudioSetTag {
+  index: number;
+  mid: string;
+  name: string;
+  score: number;
+}
+
 export interface WireClassification {
   predicted_class: string;
   confidence: number;
@@ -26,6 +34,8 @@ export interface WireClassification {
   duration_seconds: number;
   windows?: WireWindow[];
   metadata?: WireClassificationMetadata;
+  label_sources?: Record<string, LabelSource>;
+  audioset_tags?: WireAudioSetTag[];
 }
 
 /** The one place a classification becomes snake_case. */
@@ -56,6 +66,8 @@ export function toWireClassification(result: ClassificationResult): WireClassifi
       aggregation: m.aggregation,
     };
   }
+  if (result.labelSources) wire.label_sources = { ...result.labelSources };
+  if (result.audioSetTags) wire.audioset_tags = result.audioSetTags.map((t) => ({ index: t.index, mid: t.mid, name: t.name, score: t.score }));
   return wire;
 }
 
@@ -94,6 +106,26 @@ export function fromWireClassification(input: unknown): ClassificationResult {
       aggregation: expectString(m.aggregation, 'metadata.aggregation') as ClassificationMetadata['aggregation'],
     };
     result.metadata = metadata;
+  }
+  if (wire.label_sources !== undefined) {
+    const sources = expectObject(wire.label_sources, 'label_sources');
+    result.labelSources = Object.fromEntries(
+      Object.entries(sources).map(([label, source]) => {
+        if (!LABEL_SOURCES.includes(source as LabelSource)) fail(`label_sources.${label}`, LABEL_SOURCES.join(' | '), source);
+        return [label, source as LabelSource];
+      }),
+    );
+  }
+  if (wire.audioset_tags !== undefined) {
+    result.audioSetTags = expectArray(wire.audioset_tags, 'audioset_tags').map((raw, i) => {
+      const t = expectObject(raw, `audioset_tags[${i}]`);
+      return {
+        index: expectNumber(t.index, `audioset_tags[${i}].index`),
+        mid: expectString(t.mid, `audioset_tags[${i}].mid`),
+        name: expectString(t.name, `audioset_tags[${i}].name`),
+        score: expectNumber(t.score, `audioset_tags[${i}].score`),
+      };
+    });
   }
   return result;
 }
