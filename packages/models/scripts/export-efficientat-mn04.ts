@@ -2,12 +2,15 @@
  * Exports EfficientAT mn04 with the published AudioSet weights (../shared/pretrained, never copied into the repo)
  * to ONNX — one file per window length: the preset's 500 frames and each reference case's length — and prints the
  * parity table of the README: tfjs embedding / logits, onnxruntime-node and onnxruntime-web (wasm, in Node) logits
- * against the reference implementation's tensors, as max |a − b| / max |b|.
+ * against the reference implementation's tensors, as max |a − b| / max |b|; and onnxruntime-node's latency for one
+ * window (batch 1, 1 thread, median of 30 runs, wall and process CPU).
  *
  *   cd packages/models && node --conditions=@noise-classifier/source --import tsx scripts/export-efficientat-mn04.ts [outDir]
  *   /usr/bin/python3 scripts/check-onnx.py <outDir>/*.onnx
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
 import { AUDIOSET_CLASSES, EFFICIENTAT_MN04_FEATURE_CONFIG, createAudioFeatureConfig } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
@@ -52,6 +55,20 @@ for (const frames of frameCounts) {
   writeFileSync(file, bytes);
   const info = readOnnxModelInfo(bytes);
   console.log(`${file}: ${(statSync(file).size / 1e6).toFixed(2)} MB, ${info.parameterCount} float weights, export ${exportMs.toFixed(0)} ms`);
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const input = new ort.Tensor('float32', new Float32Array(128 * frames).map((_, i) => Math.sin(i) - 1), [1, 1, 128, frames]);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i <= 30; i++) {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    await session.run({ input });
+    const used = process.cpuUsage(c);
+    if (i > 0) [wall.push(performance.now() - t), cpu.push((used.user + used.system) / 1000)];
+  }
+  await session.release();
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!.toFixed(2);
+  console.log(`  onnxruntime-node, batch 1, 1 thread: ${median(wall)} ms wall, ${median(cpu)} ms CPU (median of 30; load ${loadavg()[0]!.toFixed(1)})`);
   const embedder = efficientAtEmbeddingModel(tf, model);
   for (const c of referenceCases.filter((r) => r.mel_shape[1] === frames)) {
     const mel = readReference(`${c.name}.mel.f32`);
