@@ -64,7 +64,9 @@ for (const frames of frameCounts) {
     const c = process.cpuUsage();
     await session.run({ input });
     const used = process.cpuUsage(c);
-    if (i > 0) [wall.push(performance.now() - t), cpu.push((used.user + used.system) / 1000)];
+    if (i === 0) continue; // warm-up
+    wall.push(performance.now() - t);
+    cpu.push((used.user + used.system) / 1000);
   }
   await session.release();
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!.toFixed(2);
