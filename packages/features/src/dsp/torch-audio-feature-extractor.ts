@@ -245,12 +245,14 @@ export class TorchAudioFeatureExtractor {
   private kernelMelPower(kernel: SimdMelKernel, samples: Float32Array, frames: number): void {
     const pad = stftPadding(this.config);
     const { preEmphasis, padMode } = this.config;
-    const n = preEmphasis === null ? samples.length : samples.length - 1;
-    const signal = kernel.signalBuffer(n + 2 * pad, frames);
+    const signal = kernel.signalBuffer(samples.length + 2 * pad, frames);
     if (preEmphasis === null) {
       padSignal(samples, pad, padMode, signal);
     } else {
-      preEmphasisInto(samples, preEmphasis, signal, pad);
+      // Filtered in place: n + 1 samples in, n out; the stale last one is overwritten by the right padding.
+      const n = samples.length - 1;
+      signal.set(samples, pad);
+      kernel.preEmphasisInPlace(signal, pad, n, preEmphasis);
       padEdgesInPlace(signal, pad, n, padMode);
     }
     kernel.melPower(this.backend.orderedFloat32!(), frames);

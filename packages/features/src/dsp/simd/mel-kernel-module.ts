@@ -4,6 +4,7 @@ import { FunctionBody, OP, SIMD, wasmModule } from './wasm-assembler';
  * The front end's WebAssembly SIMD kernel, written as instructions (see wasm-assembler.ts). Four exports, all
  * on byte addresses in the imported memory:
  *   window(signal, window, frame, bytes)      frame = window · signal, 4 lanes at a time
+ *   preEmphasis(signal, count, c)             in place x[i] = x[i + 1] − c·x[i] for i < count (a multiple of 4)
  *   powerMel(spectrum, power, half, table, weights, out, nMels, stride)
  *                                             |X[k]|² from PFFFT's ordered real output, then each mel band's dot
  *                                             product over its non-zero bins (weights padded to whole v128s)
@@ -28,6 +29,24 @@ function windowFunction(): FunctionBody {
     b.get(signal).get(i).op(OP.i32Add).v128Load();
     b.get(window).get(i).op(OP.i32Add).v128Load();
     b.simd(SIMD.f32x4Mul).v128Store();
+  });
+  return f;
+}
+
+function preEmphasisFunction(): FunctionBody {
+  const f = new FunctionBody(['i32', 'i32', 'f32'], []);
+  const [signal, count, coefficient] = [0, 1, 2];
+  const i = f.local('i32');
+  const end = f.local('i32');
+  const c = f.local('v128');
+  f.get(coefficient).simd(SIMD.f32x4Splat).set(c);
+  f.get(signal).set(i);
+  f.get(signal).get(count).i32(2).op(OP.i32Shl).op(OP.i32Add).set(end);
+  // In place, ascending: x[i + 1 … i + 4] is read before step i + 4 overwrites any of it.
+  f.loopWhileBelow(i, end, 16, (b) => {
+    b.get(i);
+    b.get(i).v128Load(4).get(c).get(i).v128Load().simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub);
+    b.v128Store();
   });
   return f;
 }
@@ -160,6 +179,7 @@ let bytes: Uint8Array<ArrayBuffer> | null = null;
 export function melKernelBytes(): Uint8Array<ArrayBuffer> {
   bytes ??= wasmModule({
     window: windowFunction(),
+    preEmphasis: preEmphasisFunction(),
     powerMel: powerMelFunction(),
     maximum: maximumFunction(),
     logAffine: logAffineFunction(),

@@ -12,6 +12,7 @@ export interface OrderedFloat32Transform {
 
 interface KernelExports {
   window(signal: number, window: number, frame: number, bytes: number): void;
+  preEmphasis(signal: number, count: number, coefficient: number): void;
   powerMel(spectrum: number, power: number, half: number, table: number, weights: number, out: number, nMels: number, stride: number): void;
   maximum(values: number, count: number): number;
   logAffine(values: number, count: number, add: number, floor: number, scale: number, shift: number, clampAt: number): void;
@@ -128,6 +129,17 @@ export class SimdMelKernel {
     const have = this.memory.buffer.byteLength;
     if (needed > have) this.memory.grow(Math.ceil((needed - have) / PAGE));
     return new Float32Array(this.memory.buffer, this.signalAt, length);
+  }
+
+  /**
+   * EfficientAT's pre-emphasis in place on the first `count + 1` floats written at `offset` of the signal buffer:
+   * x[i] = x[i + 1] − c·x[i] for i < count (float32, like torch's conv1d).
+   */
+  preEmphasisInPlace(signal: Float32Array, offset: number, count: number, coefficient: number): void {
+    const c = Math.fround(coefficient);
+    const whole = count & ~3;
+    this.kernel.preEmphasis(signal.byteOffset + offset * 4, whole, c);
+    for (let i = offset + whole; i < offset + count; i++) signal[i] = Math.fround(signal[i + 1] - Math.fround(c * signal[i]));
   }
 
   /** Mel power of `frames` frames of the signal written into `signalBuffer`, left in kernel memory. */
