@@ -1,43 +1,19 @@
-import '@tensorflow/tfjs-backend-wasm';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUDIOSET_CLASSES, AUDIOSET_LABEL_MAP, EFFICIENTAT_MN04_FEATURE_CONFIG, NOISE_LABELS, createAudioFeatureConfig } from '@noise-classifier/config';
-import {
-  ONNX_AUDIOSET_LOGITS_NAME,
-  appendAudioSetCombinedHead,
-  buildModel,
-  createModelMetadata,
-  exportOnnx,
-  loadEfficientAtWeights,
-  loadTf,
-  readOnnxModelInfo,
-  readSafetensors,
-} from '@noise-classifier/models';
+import { AUDIOSET_LABEL_MAP, NOISE_LABELS } from '@noise-classifier/config';
+import { ONNX_AUDIOSET_LOGITS_NAME, appendAudioSetCombinedHead, readOnnxModelInfo } from '@noise-classifier/models';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
 import { combineHeadAndAudioSet, combinedHeadGraphSpec } from '../src/audioset/combined-head';
 import { toWireClassification, fromWireClassification } from '../src/wire/classification-wire';
 import { SHARED_CLIPS, readSharedClip } from '../../../tooling/shared-data';
 import { TEST_LABELS, untrainedOnnx } from './helpers/untrained-model';
-
-// The published EfficientAT mn04 AudioSet weights, read from ../shared (never copied into the repo).
-const WEIGHTS = fileURLToPath(new URL('../../../../shared/pretrained/efficientat-mn04-as/mn04_as.safetensors', import.meta.url));
-const FRAMES = 200; // 2 s windows keep the test quick; the network is fully convolutional up to its pooling.
+import { AUDIOSET_TEST_FRAMES as FRAMES, audioSetOnlyModel } from './helpers/audioset-model';
 
 let audioSetOnly: Uint8Array;
 
 beforeAll(async () => {
-  const tf = await loadTf();
-  await tf.setBackend('wasm');
-  const featureConfig = createAudioFeatureConfig({ ...EFFICIENTAT_MN04_FEATURE_CONFIG, spectrogramWidth: FRAMES });
-  const modelConfig = { architecture: 'efficientat_mn04', labels: AUDIOSET_CLASSES.map(([, name]) => name), inputChannels: 1 };
-  const model = await buildModel(modelConfig, featureConfig, { tf });
-  loadEfficientAtWeights(tf, model, readSafetensors(new Uint8Array(readFileSync(WEIGHTS)), { source: WEIGHTS }), { source: WEIGHTS, featureConfig });
-  const mn04 = exportOnnx(model, createModelMetadata({ featureConfig, modelConfig }));
-  model.dispose();
   // All 59 labels from AudioSet alone (no trained head): mapped labels from their evidence, the rest 0.
-  audioSetOnly = appendAudioSetCombinedHead(mn04, combinedHeadGraphSpec({ trainedLabels: [], mappedScale: 1, mappedOffset: 0 }));
+  audioSetOnly = await audioSetOnlyModel();
 }, 120_000);
 
 /** Runs an ONNX file's logits and AudioSet logits on the windows of a clip, through the service's own session. */

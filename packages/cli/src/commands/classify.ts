@@ -8,6 +8,8 @@ import type { CliIo, CommandModule } from './command-module';
 import { loadService, untrainedWarning } from './model-loading';
 
 const AUDIO = /\.(wav|wave|ogg|oga|flac|mp3)$/i;
+/** AudioSet tags listed by a bare `--audioset`. */
+const DEFAULT_AUDIOSET_TAGS = 5;
 
 export interface ClassifyCommandOptions {
   model?: string;
@@ -15,6 +17,8 @@ export interface ClassifyCommandOptions {
   window?: number;
   hop?: number;
   json?: boolean;
+  /** Also list this many AudioSet tags per file (models with an AudioSet output); 0 or absent: none. */
+  audioSet?: number;
   /** Progress bar from this many files on (default 5). */
   progressFrom?: number;
   tty?: boolean;
@@ -54,6 +58,13 @@ export async function runClassify(paths: readonly string[], options: ClassifyCom
   try {
     const warning = untrainedWarning(service);
     if (warning) io.stderr(warning);
+    if (options.audioSet && !service.hasAudioSetOutput) {
+      throw new NoiseClassifierError('E_MODEL_MISMATCH', `--audioset needs a model with an AudioSet output; ${options.model ?? 'the default model'} has none`, {
+        field: 'audioset',
+        expected: 'a model built on an AudioSet-pretrained backbone (output audioset_logits)',
+        received: options.model ?? 'the default model',
+      });
+    }
     const progress = files.length >= (options.progressFrom ?? 5) ? createProgressBar(io.stderr, files.length, options.tty ?? false, 'classify ') : null;
     const results: ClassifiedFile[] = [];
     const failures: string[] = [];
@@ -66,6 +77,7 @@ export async function runClassify(paths: readonly string[], options: ClassifyCom
           ...(options.hop === undefined ? {} : { hopSeconds: options.hop }),
           // The timeline only when asked for (--window / --hop): a table row per file otherwise.
           returnWindows: options.window !== undefined || options.hop !== undefined,
+          ...(options.audioSet ? { audioSetTopK: options.audioSet } : {}),
         });
         results.push({ file, result });
       } catch (error) {
@@ -95,11 +107,11 @@ export async function runClassify(paths: readonly string[], options: ClassifyCom
 function formatTable(results: readonly ClassifiedFile[], topK: number): string {
   const rows = results.map(({ file, result }) => [
     file,
-    result.predictedClass,
+    withSource(result, result.predictedClass),
     `${(result.confidence * 100).toFixed(1)}%`,
     result.topK
       .slice(1, topK)
-      .map(([l, p]) => `${l} ${(p * 100).toFixed(1)}%`)
+      .map(([l, p]) => `${withSource(result, l)} ${(p * 100).toFixed(1)}%`)
       .join(', '),
   ]);
   const header = ['file', 'predicted', 'confidence', 'runners-up'];
@@ -108,11 +120,18 @@ function formatTable(results: readonly ClassifiedFile[], topK: number): string {
   let text = `${line(header)}\n`;
   for (const [i, r] of rows.entries()) {
     text += `${line(r)}\n`;
+    const tags = results[i].result.audioSetTags;
+    if (tags) text += `    AudioSet: ${tags.map((t) => `${t.name} ${(t.score * 100).toFixed(1)}%`).join(', ')}\n`;
     for (const w of results[i].result.windows ?? []) {
       text += `    ${w.startSeconds.toFixed(2)}–${w.endSeconds.toFixed(2)} s  ${w.label} ${(w.confidence * 100).toFixed(1)}%\n`;
     }
   }
   return text;
+}
+
+/** Marks labels whose probability comes from AudioSet evidence rather than the trained head. */
+function withSource(result: ClassificationResult, label: string): string {
+  return result.labelSources?.[label] === 'mapped' ? `${label} (mapped)` : label;
 }
 
 const positive = (name: string, integer = false) => (value: string) => {
@@ -139,8 +158,11 @@ export const classifyCommand: CommandModule = {
       .option('--window <seconds>', 'timeline segment length (default: one model window, ~1.36 s)', positive('window'))
       .option('--hop <seconds>', 'hop between timeline segments (default: half a segment)', positive('hop'))
       .option('--json', 'snake_case JSON on stdout: one object per file with "file"')
-      .action(async (paths: string[], opts: { model?: string; topK: number; window?: number; hop?: number; json?: boolean }) => {
-        await runClassify(paths, { ...opts, tty: process.stderr.isTTY === true }, io);
+      .option('--audioset [k]', 'also list the k highest-scoring AudioSet classes (models with an AudioSet output; default k 5)', positive('audioset', true))
+      .action(async (paths: string[], opts: { model?: string; topK: number; window?: number; hop?: number; json?: boolean; audioset?: number | true }) => {
+        const { audioset, ...rest } = opts;
+        const audioSet = audioset === true ? DEFAULT_AUDIOSET_TAGS : audioset;
+        await runClassify(paths, { ...rest, ...(audioSet === undefined ? {} : { audioSet }), tty: process.stderr.isTTY === true }, io);
       });
   },
 };

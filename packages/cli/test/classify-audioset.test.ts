@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOISE_LABELS } from '@noise-classifier/config';
+import { runCli } from '../src/index';
+import { stageEsc10Clips } from '../../pipelines/test/helpers/esc10-clips';
+import { audioSetOnlyModel } from '../../pipelines/test/helpers/audioset-model';
+
+const dir = mkdtempSync(join(tmpdir(), 'nc-cli-audioset-'));
+const CLIPS = stageEsc10Clips(); // real ESC-10 clips from ../shared/datasets
+const model = join(dir, 'mn04-audioset-59.onnx');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  // mn04 with the AudioSet weights and the combined head over all 59 labels (AudioSet evidence only).
+  writeFileSync(model, await audioSetOnlyModel());
+}, 120_000);
+
+describe('noise-classifier classify --audioset', () => {
+  it('adds audioset_tags and label_sources to the JSON; all 59 labels come back, each with its source', async () => {
+    const r = await cli('classify', join(CLIPS, 'dog_barking', '1-100032-A.ogg'), '--model', model, '--audioset', '3', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const [out] = JSON.parse(r.stdout);
+    expect(out.audioset_tags).toHaveLength(3);
+    expect(out.audioset_tags.map((t: { name: string }) => t.name)).toContain('Dog');
+    expect(Object.keys(out.probabilities)).toEqual([...NOISE_LABELS]);
+    expect(Object.keys(out.label_sources)).toEqual([...NOISE_LABELS]);
+    expect(new Set(Object.values(out.label_sources))).toEqual(new Set(['mapped', 'none']));
+    expect(out.predicted_class).toBe('dog_barking');
+  }, 120_000);
+
+  it('prints the tags under each row, marks mapped labels, and takes five tags for a bare --audioset', async () => {
+    const r = await cli('classify', join(CLIPS, 'dog_barking', '1-100032-A.ogg'), '--model', model, '--audioset');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/dog_barking \(mapped\)/);
+    const tags = /AudioSet: (.*)\n/.exec(r.stdout)?.[1] ?? '';
+    expect(tags.match(/ \d+\.\d%/g)).toHaveLength(5); // names may hold commas ("Domestic animals, pets")
+  }, 120_000);
+
+  it('says which model lacks an AudioSet output instead of failing every file', async () => {
+    const r = await cli('classify', join(CLIPS, 'dog_barking', '1-100032-A.ogg'), '--audioset', '2');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/E_MODEL_MISMATCH.*--audioset needs a model with an AudioSet output; the default model has none/);
+    const bad = await cli('classify', join(CLIPS, 'dog_barking', '1-100032-A.ogg'), '--model', model, '--audioset', '0');
+    expect(bad.stderr).toMatch(/--audioset must be a positive integer/);
+  }, 120_000);
+});
