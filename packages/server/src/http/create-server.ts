@@ -139,7 +139,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       const body = { error: { code: tooLong ? 'E_URI_TOO_LONG' : 'E_BAD_REQUEST', message: tooLong ? 'A path parameter is too long' : 'Malformed URL' } };
       void (reply as FastifyReply).code(tooLong ? 414 : 400).send(body);
     },
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, verbose: true, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, verbose: true, allErrors: false, allowUnionTypes: true } },
     schemaErrorFormatter: (errors, dataVar) => formatSchemaErrors(errors as never, dataVar),
   });
   let closing = false;
