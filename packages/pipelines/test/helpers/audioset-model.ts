@@ -15,14 +15,15 @@ const WEIGHTS = fileURLToPath(new URL('../../../../../shared/pretrained/efficien
 /** Frames per model window of the test models: 2 s keeps tests quick (the network pools over time). */
 export const AUDIOSET_TEST_FRAMES = 200;
 
-let cached: Promise<Uint8Array> | undefined;
+const cache = new Map<number, Promise<Uint8Array>>();
 
-/** The AudioSet-only 59-label model (built once per test process). */
-export function audioSetOnlyModel(): Promise<Uint8Array> {
+/** The AudioSet-only 59-label model with windows of `frames` frames (built once per process and width). */
+export function audioSetOnlyModel(frames = AUDIOSET_TEST_FRAMES): Promise<Uint8Array> {
+  let cached = cache.get(frames);
   cached ??= (async () => {
     const tf = await loadTf();
     await tf.setBackend('wasm');
-    const featureConfig = createAudioFeatureConfig({ ...EFFICIENTAT_MN04_FEATURE_CONFIG, spectrogramWidth: AUDIOSET_TEST_FRAMES });
+    const featureConfig = createAudioFeatureConfig({ ...EFFICIENTAT_MN04_FEATURE_CONFIG, spectrogramWidth: frames });
     const modelConfig = { architecture: 'efficientat_mn04', labels: AUDIOSET_CLASSES.map(([, name]) => name), inputChannels: 1 };
     const model = await buildModel(modelConfig, featureConfig, { tf });
     loadEfficientAtWeights(tf, model, readSafetensors(new Uint8Array(readFileSync(WEIGHTS)), { source: WEIGHTS }), { source: WEIGHTS, featureConfig });
@@ -30,5 +31,6 @@ export function audioSetOnlyModel(): Promise<Uint8Array> {
     model.dispose();
     return appendAudioSetCombinedHead(mn04, combinedHeadGraphSpec({ trainedLabels: [], mappedScale: 1, mappedOffset: 0 }));
   })();
+  cache.set(frames, cached);
   return cached;
 }
