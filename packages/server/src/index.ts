@@ -1,7 +1,7 @@
 // HTTP API
 export { createServer, toResponse, type ServerOptions } from './http/create-server';
 export { ApiError, toErrorResponse, type ApiErrorCode, type ErrorBody } from './http/api-error';
-export { TokenVerifier, resolveTokens, TOKENS_ENV } from './http/auth';
+export { TokenVerifier, resolveTokens, tokenIdentity, TOKENS_ENV } from './http/auth';
 export { TokenBucketLimiter, type RateLimitOptions } from './http/rate-limiter';
 export { MicroBatcher, type MicroBatcherOptions } from './http/micro-batcher';
 export { MetricsRegistry, Counter, Gauge, Histogram } from './http/metrics';
@@ -24,6 +24,7 @@ export {
   enqueueClassifyBatch,
   enqueueJob,
   JobFailedError,
+  type AddJobOptions,
   type JobQueue,
   type JobHandle,
   type JobStatus,
@@ -39,3 +40,5 @@ export {
 export { InProcessJobQueue, type InProcessQueueOptions } from './jobs/in-process-queue';
 export { createJobProcessor, validateJobData, type JobProcessorOptions, type TrainRunner, type TrainRunRequest, type TrainRunResult } from './jobs/processors';
 export { resolveUnderRoot } from './jobs/data-root';
+export { confinedDatasetFiles, type DatasetFileAccess } from './jobs/confined-files';
+export { validateTrainConfig, splitTrainConfig } from './jobs/train-config';

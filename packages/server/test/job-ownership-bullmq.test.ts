@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../src/http/create-server';
 import { BullmqJobQueue, BullmqJobWorker } from '../src/jobs/bullmq-queue';
 import { createJobProcessor } from '../src/jobs/processors';
+import { enqueueClassifyBatch } from '../src/jobs/job-queue';
+import { tokenIdentity } from '../src/http/auth';
 import { loadTestClassifier } from './helpers/classifier';
 import { makeHostileDataRoot } from './helpers/hostile-data-root';
 import { startRedis, type RedisHandle } from './helpers/redis';
@@ -50,6 +52,14 @@ describe('job ownership with BullMQ on a real redis-server', () => {
       const stored = JSON.stringify(await (await import('bullmq')).Job.fromId((queues[0] as unknown as { queue: import('bullmq').Queue }).queue, id));
       expect(stored).toMatch(/"owner_identity\\?":\\?"[0-9a-f]{32}\\?"/);
       expect(stored).not.toContain(A);
+
+      // Jobs queued from code are shown over HTTP only to the token named as their owner.
+      const owned = await enqueueClassifyBatch(queues[0], { items: [{ path: 'good/siren/a.wav' }] }, { owner: tokenIdentity(B) });
+      const ownerless = await enqueueClassifyBatch(queues[0], { items: [{ path: 'good/siren/a.wav' }] });
+      await owned.result(60_000);
+      await ownerless.result(60_000);
+      const status = async (id: string, token: string) => (await second.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: headers(token) })).statusCode;
+      expect([await status(owned.id, B), await status(owned.id, A), await status(ownerless.id, A), await status(ownerless.id, B)]).toEqual([200, 404, 404, 404]);
     } finally {
       await first.close();
       await second.close();

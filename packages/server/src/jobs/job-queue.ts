@@ -95,8 +95,9 @@ export class JobFailedError extends Error {
   }
 }
 
-export async function enqueueJob<N extends JobName, R = unknown>(queue: JobQueue, name: N, data: JobDataMap[N]): Promise<JobHandle<R>> {
-  const id = await queue.add(name, data);
+/** Queues a job; give `{ owner: tokenIdentity(token) }` to make it visible to that token over HTTP. */
+export async function enqueueJob<N extends JobName, R = unknown>(queue: JobQueue, name: N, data: JobDataMap[N], options?: AddJobOptions): Promise<JobHandle<R>> {
+  const id = await queue.add(name, data, options);
   return {
     id,
     status: () => queue.getStatus(id),
@@ -105,12 +106,12 @@ export async function enqueueJob<N extends JobName, R = unknown>(queue: JobQueue
 }
 
 /** Starts a training job; `await (await enqueueTraining(q, {...})).result()` mirrors `task.get()`. */
-export function enqueueTraining<R = unknown>(queue: JobQueue, data: TrainJobData): Promise<JobHandle<R>> {
-  return enqueueJob<'train', R>(queue, 'train', data);
+export function enqueueTraining<R = unknown>(queue: JobQueue, data: TrainJobData, options?: AddJobOptions): Promise<JobHandle<R>> {
+  return enqueueJob<'train', R>(queue, 'train', data, options);
 }
 
-export function enqueueClassifyBatch<R = unknown>(queue: JobQueue, data: ClassifyBatchJobData): Promise<JobHandle<R>> {
-  return enqueueJob<'classify-batch', R>(queue, 'classify-batch', data);
+export function enqueueClassifyBatch<R = unknown>(queue: JobQueue, data: ClassifyBatchJobData, options?: AddJobOptions): Promise<JobHandle<R>> {
+  return enqueueJob<'classify-batch', R>(queue, 'classify-batch', data, options);
 }
 
 /** Errors cross process boundaries as text: "[CODE] message". */
