@@ -16,6 +16,7 @@ import { AUDIOSET_CLASSES, EFFICIENTAT_MN04_FEATURE_CONFIG, createAudioFeatureCo
 import type * as Tf from '@tensorflow/tfjs';
 import {
   AUDIOSET_LABELS_PROVENANCE,
+  EFFICIENTAT_EMBEDDING_LAYER,
   EFFICIENTAT_MN04_WEIGHTS_PROVENANCE,
   buildModel,
   createModelMetadata,
@@ -49,6 +50,7 @@ for (const frames of frameCounts) {
   const started = performance.now();
   const bytes = exportOnnx(model, createModelMetadata({ featureConfig, modelConfig }), {
     extraMetadata: { ...EFFICIENTAT_MN04_WEIGHTS_PROVENANCE, ...AUDIOSET_LABELS_PROVENANCE },
+    extraOutputs: [EFFICIENTAT_EMBEDDING_LAYER],
   });
   const exportMs = performance.now() - started;
   const file = join(outDir, `efficientat_mn04_as_${frames}f.onnx`);

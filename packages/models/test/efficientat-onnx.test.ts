@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIOSET_CLASSES, DEFAULT_AUDIO_FEATURE_CONFIG, EFFICIENTAT_MN04_FEATURE_CONFIG, createAudioFeatureConfig } from '@noise-classifier/config';
 import {
   AUDIOSET_LABELS_PROVENANCE,
+  EFFICIENTAT_EMBEDDING_LAYER,
   EFFICIENTAT_MN04_WEIGHTS_PROVENANCE,
   buildModel,
   checkEfficientAtFrontEnd,
@@ -36,6 +38,7 @@ async function exportMn04(frames: number) {
   loadEfficientAtWeights(tf, model, weights, { source: MN04_WEIGHTS, featureConfig });
   const bytes = exportOnnx(model, createModelMetadata({ featureConfig, modelConfig }), {
     extraMetadata: { ...EFFICIENTAT_MN04_WEIGHTS_PROVENANCE, ...AUDIOSET_LABELS_PROVENANCE },
+    extraOutputs: [EFFICIENTAT_EMBEDDING_LAYER],
   });
   return { model, bytes, featureConfig };
 }
@@ -48,6 +51,9 @@ describe('EfficientAT mn04 ONNX export', () => {
     expect(info.metadata.featureConfig).toEqual(EFFICIENTAT_MN04_FEATURE_CONFIG);
     expect(info.metadata.modelConfig.architecture).toBe('efficientat_mn04');
     expect(info.inputs[0]!.shape).toEqual(['batch', 1, 128, 500]);
+    expect(info.outputs.map((o) => [o.name, o.shape])).toEqual([
+      ['logits', ['batch', 527]], ['probabilities', ['batch', 527]], ['embedding', ['batch', 384]],
+    ]);
     expect(info.metadataProps).toMatchObject({
       weights_license: 'MIT',
       weights_copyright: 'Copyright (c) 2022 Florian Schmid',
@@ -67,28 +73,36 @@ describe('EfficientAT mn04 ONNX export', () => {
     model.dispose();
   });
 
-  it('runs in onnxruntime-node with the reference logits (within 1e-3 relative) and tfjs (within 1e-4 absolute)', async () => {
+  it('runs in onnxruntime-node with the reference logits and embedding (within 1e-3 relative) and tfjs (within 1e-4 absolute)', async () => {
     for (const frames of [...new Set(referenceCases.map((c) => c.mel_shape[1]))]) {
       const cases = referenceCases.filter((c) => c.mel_shape[1] === frames);
       const { model, bytes } = await exportMn04(frames);
       const shape = [cases.length, 1, 128, frames] as const;
       const input = new Float32Array(shape.reduce((a, b) => a * b, 1));
       cases.forEach((c, i) => input.set(readReference(`${c.name}.mel.f32`), i * 128 * frames));
-      const ort = await runOrt(bytes, input, shape);
+      const ortOut = await runOrt(bytes, input, shape);
       const tfjs = runTfjs(tf, model, input, shape);
-      expect(maxAbsDiff(ort.logits, tfjs)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(ortOut.logits, tfjs)).toBeLessThan(1e-4);
+      const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+      const embeddings = (await session.run({ input: new ort.Tensor('float32', input, [...shape]) }, ['embedding'])).embedding!.data as Float32Array;
+      await session.release();
       cases.forEach((c, i) => {
-        const logits = ort.logits.subarray(i * 527, (i + 1) * 527);
+        const logits = ortOut.logits.subarray(i * 527, (i + 1) * 527);
         expect(relativeError(logits, readReference(`${c.name}.logits.f32`)), c.name).toBeLessThan(1e-3);
+        expect(relativeError(embeddings.subarray(i * 384, (i + 1) * 384), readReference(`${c.name}.embedding.f32`)), c.name).toBeLessThan(1e-3);
       });
       model.dispose();
     }
   });
 
-  it('refuses extra metadata that would overwrite its own keys', async () => {
+  it('refuses extra metadata that would overwrite its own keys and extra outputs it cannot provide', async () => {
     const { model } = await exportMn04(64);
     const metadata = createModelMetadata({ featureConfig: { ...EFFICIENTAT_MN04_FEATURE_CONFIG, spectrogramWidth: 64 }, modelConfig: { architecture: 'efficientat_mn04', labels: AUDIOSET_LABELS } });
     expect(() => exportOnnx(model, metadata, { extraMetadata: { labels: '["x"]' } })).toThrowError(expect.objectContaining({ code: 'E_CONFIG', field: 'extraMetadata.labels' }));
+    // Extra outputs must be [batch, width] layer outputs other than our own names.
+    for (const bad of ['stem_conv', 'no_such_layer', 'logits']) {
+      expect(() => exportOnnx(model, metadata, { extraOutputs: [bad] })).toThrowError(expect.objectContaining({ code: 'E_MODEL_FORMAT', message: expect.stringContaining(bad) }));
+    }
     model.dispose();
   });
 });

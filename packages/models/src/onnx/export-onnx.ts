@@ -28,6 +28,12 @@ export interface ExportOnnxOptions {
    * Keys must not be ours (`METADATA_KEYS`); readers see them in `readOnnxModelInfo(…).metadataProps`.
    */
   readonly extraMetadata?: Readonly<Record<string, string>>;
+  /**
+   * Names of layers whose [batch, width] outputs become extra graph outputs of the same name, e.g.
+   * `[EFFICIENTAT_EMBEDDING_LAYER]` for the pooled embedding beside the logits (runtimes fetch them with
+   * `run(…, { extraOutputs })`).
+   */
+  readonly extraOutputs?: readonly string[];
 }
 
 /** An exported value: its ONNX name and the tfjs (NHWC) shape it represents. Rank-4 values are NCHW in ONNX. */
@@ -92,7 +98,8 @@ export function exportOnnx(model: Tf.LayersModel, metadata: ModelMetadata, optio
   checkInputAgainstMetadata(metadata, [c, h, w], 'the tfjs model');
 
   const builder = new OnnxGraphBuilder();
-  for (const reserved of [ONNX_INPUT_NAME, ONNX_LOGITS_NAME, ONNX_PROBABILITIES_NAME]) builder.reserve(reserved);
+  const extraOutputs = checkExtraOutputs(graph, options.extraOutputs);
+  for (const reserved of [ONNX_INPUT_NAME, ONNX_LOGITS_NAME, ONNX_PROBABILITIES_NAME, ...extraOutputs.map((o) => o.name)]) builder.reserve(reserved);
   const emitter = new LayerEmitter(builder, graph, options.foldBatchNorm ?? true);
   const final = emitter.emitAll();
 
@@ -109,7 +116,10 @@ export function exportOnnx(model: Tf.LayersModel, metadata: ModelMetadata, optio
     attribute: [{ name: 'axis', type: 2, i: 1 }],
   });
 
-  pruneUnused(builder, [ONNX_LOGITS_NAME, ONNX_PROBABILITIES_NAME]);
+  for (const extra of extraOutputs) {
+    builder.nodes.push({ input: [emitter.valueName(extra.ref)], output: [extra.name], name: extra.name, opType: 'Identity', attribute: [] });
+  }
+  pruneUnused(builder, [ONNX_LOGITS_NAME, ONNX_PROBABILITIES_NAME, ...extraOutputs.map((o) => o.name)]);
 
   const [, height, width, channels] = inputShape as [null, number, number, number];
   const tensorInfo = (name: string, dims: (number | string)[]) => ({
@@ -136,6 +146,7 @@ export function exportOnnx(model: Tf.LayersModel, metadata: ModelMetadata, optio
       output: [
         tensorInfo(ONNX_LOGITS_NAME, [ONNX_BATCH_DIM, numClasses]),
         tensorInfo(ONNX_PROBABILITIES_NAME, [ONNX_BATCH_DIM, numClasses]),
+        ...extraOutputs.map((o) => tensorInfo(o.name, [ONNX_BATCH_DIM, o.width])),
       ],
     },
     metadataProps: Object.entries(props).map(([key, value]) => ({ key, value })),
@@ -156,6 +167,24 @@ function pruneUnused(builder: OnnxGraphBuilder, graphOutputs: string[]): void {
   const read = new Set(builder.nodes.flatMap((n) => n.input));
   const used = builder.initializers.filter((t) => read.has(t.name));
   builder.initializers.splice(0, builder.initializers.length, ...used);
+}
+
+/** Resolves `extraOutputs` layer names to their [batch, width] output tensors; anything else is E_MODEL_FORMAT. */
+function checkExtraOutputs(graph: LayerGraph, names: readonly string[] | undefined): { name: string; ref: TensorRef; width: number }[] {
+  const reserved = new Set([ONNX_INPUT_NAME, ONNX_LOGITS_NAME, ONNX_PROBABILITIES_NAME]);
+  return [...new Set(names ?? [])].map((name) => {
+    const call = graph.calls.find((c) => c.layer.name === name);
+    const ref = call?.outputs[0];
+    const width = ref?.shape[1];
+    if (reserved.has(name) || call === undefined || ref === undefined || ref.shape.length !== 2 || typeof width !== 'number') {
+      throw new NoiseClassifierError('E_MODEL_FORMAT', `extraOutputs: ${JSON.stringify(name)} is not a layer of this model with a [batch, width] output`, {
+        field: 'extraOutputs',
+        expected: `names of layers between input and logits with rank-2 outputs, other than ${[...reserved].join(', ')}`,
+        received: call === undefined ? JSON.stringify(name) : `${JSON.stringify(name)} with output shape ${JSON.stringify(ref?.shape)}`,
+      });
+    }
+    return { name, ref, width };
+  });
 }
 
 function extraProps(extra: Readonly<Record<string, string>> | undefined): Record<string, string> {
@@ -253,6 +282,11 @@ class LayerEmitter {
       this.padFolds.set(call.layer.name, [top, left, bottom, right]);
       this.foldedPads.add(pad.layer.name);
     }
+  }
+
+  /** The ONNX value holding a tensor once emitted. */
+  valueName(ref: TensorRef): string {
+    return this.value(ref).name;
   }
 
   emitAll(): Value {
