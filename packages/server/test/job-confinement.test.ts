@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../src/http/create-server';
 import { loadTrainRunner } from '../src/train-runner';
 import { confinedDatasetFiles } from '../src/jobs/confined-files';
+import { InProcessJobQueue } from '../src/jobs/in-process-queue';
+import { enqueueTraining } from '../src/jobs/job-queue';
+import { createJobProcessor } from '../src/jobs/processors';
 import { loadTestClassifier } from './helpers/classifier';
 import { SECRET, makeHostileDataRoot } from './helpers/hostile-data-root';
 import { TOKEN, decode } from './helpers/server';
@@ -97,6 +100,25 @@ describe('confinedDatasetFiles', () => {
     }
     await expect(files.listDirectory('linked-folder/engine_idling')).rejects.toMatchObject({ code: 'E_PATH_OUTSIDE_ROOT' });
     await expect(files.readFile('good/missing.wav')).rejects.toMatchObject({ code: 'E_DATASET', message: expect.stringContaining('"good/missing.wav" does not exist') });
+    await rm(dirs.base, { recursive: true, force: true });
+  });
+});
+
+describe('training jobs queued from code', () => {
+  it('a config the HTTP schema would refuse fails the job with E_CONFIG before any thread starts', async () => {
+    const dirs = await makeHostileDataRoot();
+    let started = 0;
+    const queue = new InProcessJobQueue(
+      createJobProcessor({ dataRoot: dirs.root, workDir: dirs.workDir, train: async () => ((started += 1), { epochs: 0, resumedFromEpoch: 0 }) }),
+    );
+    let deep: Record<string, unknown> = { a: 1 };
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    for (const config of [{ num_epochs: 1e12 }, { feature_config: deep }, { model_config: { architecture: '../../x' } }]) {
+      const handle = await enqueueTraining(queue, { dataset: 'good', config });
+      await expect(handle.result(10_000)).rejects.toMatchObject({ code: 'E_CONFIG' });
+    }
+    expect(started).toBe(0);
+    await queue.close();
     await rm(dirs.base, { recursive: true, force: true });
   });
 });

@@ -95,6 +95,9 @@ export async function validateJobData<N extends JobName>(name: N, data: JobDataM
 async function runTraining(data: TrainJobData, context: JobContext, options: JobProcessorOptions): Promise<unknown> {
   if (!options.train) throw new ApiError(400, 'E_BAD_REQUEST', 'This worker cannot train (no trainer configured)');
   const datasetPath = await resolveUnderRoot(options.dataRoot, data.dataset, 'dataset');
+  // Again in the worker: jobs queued from code skip the HTTP checks, and a bad config must fail here as E_CONFIG
+  // (not retried), not later inside the training thread.
+  await validateTrainConfig(data.config);
   const jobDir = path.join(options.workDir, 'jobs', safeId(context.jobId));
   const checkpointDir = path.join(jobDir, 'checkpoints');
   await mkdir(checkpointDir, { recursive: true });
