@@ -168,6 +168,12 @@ describe('loadEfficientAtWeights refuses weights that do not fit, naming the fil
     tenClasses.dispose();
   });
 
+  it('a model of another architecture', async () => {
+    const cnn = await buildModel({ architecture: 'cnn_small', labels: ['a', 'b'], inputChannels: 1 }, { spectrogramHeight: 128, spectrogramWidth: 64 }, { tf });
+    expect(() => loadEfficientAtWeights(tf, cnn, weights, { source: MN04_WEIGHTS })).toThrowError(mismatch(MN04_WEIGHTS, 'layer conv1', 'no EfficientAT counterpart'));
+    cnn.dispose();
+  });
+
   it('a model whose input is not the front end the weights expect (1 channel, 128 mel bands)', () => {
     const fewerBands = buildEfficientAtMn(tf, { inputShape: [64, null, 1] });
     expect(() => loadEfficientAtWeights(tf, fewerBands, weights, { source: MN04_WEIGHTS })).toThrowError(mismatch(MN04_WEIGHTS, '128 mel bands'));
