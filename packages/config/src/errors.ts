@@ -20,6 +20,8 @@ export type NoiseClassifierErrorCode =
   | 'E_TRAINING'
   | 'E_INPUT_TOO_LARGE'
   | 'E_DISPOSED'
+  /** A quantised (int8/fp16) model lost more held-out accuracy than allowed against its fp32 original. */
+  | 'E_ACCURACY_GATE'
   /** A path (a job's dataset, a manifest row, a file in a dataset folder) resolves outside the allowed root. */
   | 'E_PATH_OUTSIDE_ROOT';
 

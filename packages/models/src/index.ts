@@ -68,6 +68,24 @@ export {
 export { readOnnxModelInfo, type OnnxModelInfo, type OnnxTensorInfo } from './onnx/read-onnx';
 export { exportOnnxEnsemble } from './onnx/export-onnx-ensemble';
 export {
+  quantizeOnnx,
+  ONNX_QUANTIZATIONS,
+  QUANTIZATION_METADATA_KEY,
+  type OnnxQuantization,
+  type QuantizeOnnxOptions,
+  type QuantizedOnnxModel,
+} from './onnx/quantize-onnx';
+export {
+  decodeOnnxModel,
+  encodeOnnxModel,
+  floatInitializerValues,
+  type OnnxModelMessage,
+  type OnnxGraphMessage,
+  type OnnxNodeMessage,
+  type OnnxTensorMessage,
+  type OnnxAttributeMessage,
+} from './onnx/onnx-model-codec';
+export {
   appendAudioSetCombinedHead,
   type CombinedHeadGraphSpec,
   type CombinedHeadSlot,

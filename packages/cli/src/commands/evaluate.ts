@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { NoiseClassifierError } from '@noise-classifier/config';
-import { NoiseDataset, evaluate, toWireEvaluation, type EvaluationResult } from '@noise-classifier/pipelines';
-import { createDirectoryCacheStore, nodeDatasetFiles } from '@noise-classifier/pipelines/node';
+import { evaluate, toWireEvaluation, type EvaluationResult } from '@noise-classifier/pipelines';
 import { createProgressBar } from '../output/progress-bar';
 import type { CliIo, CommandModule } from './command-module';
+import { loadEvaluationData } from './evaluation-data';
 import { loadService, untrainedWarning } from './model-loading';
 
 export interface EvaluateCommandOptions {
@@ -19,27 +18,7 @@ export interface EvaluateCommandOptions {
 
 /** Evaluates a model on a manifest or a folder-per-class dataset (optionally one fold); prints and returns the report. */
 export async function runEvaluate(options: EvaluateCommandOptions, io: CliIo): Promise<EvaluationResult> {
-  const datasetOptions = { files: nodeDatasetFiles, ...(options.cache ? { cache: createDirectoryCacheStore(options.cache) } : {}) };
-  const parts: NoiseDataset[] = [];
-  for (const location of Array.isArray(options.data) ? options.data : [options.data]) {
-    let isDirectory: boolean;
-    try {
-      isDirectory = (await stat(location)).isDirectory();
-    } catch (error) {
-      throw new NoiseClassifierError('E_DATASET', `${location} does not exist`, { field: 'data', expected: 'a manifest.csv or a folder with one sub-folder per class', received: location, cause: error });
-    }
-    parts.push(isDirectory ? await NoiseDataset.fromDirectory(location, datasetOptions) : await NoiseDataset.fromManifest(location, datasetOptions));
-  }
-  // Pooled by label name (the same label in two datasets is one class).
-  let dataset =
-    parts.length === 1
-      ? parts[0]
-      : new NoiseDataset(
-          parts.flatMap((p) => [...p.sources]),
-          parts.flatMap((p) => p.labelIndices.map((l) => p.labels[l])),
-          { ...datasetOptions, folds: parts.flatMap((p) => [...p.folds]) },
-        );
-  if (options.fold !== undefined) dataset = dataset.splitByFold(options.fold).val;
+  const dataset = await loadEvaluationData(options.data, { ...(options.fold === undefined ? {} : { fold: options.fold }), ...(options.cache ? { cache: options.cache } : {}) });
   const service = await loadService(options.model);
   try {
     const warning = untrainedWarning(service);

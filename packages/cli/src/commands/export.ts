@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { NoiseClassifierError, NOISE_LABELS, describeValue } from '@noise-classifier/config';
@@ -16,9 +16,12 @@ import {
   type ModelMetadata,
 } from '@noise-classifier/models';
 import { readModelFile, writeFileAtomic } from '@noise-classifier/runtime-node';
+import { ONNX_QUANTIZATIONS, readOnnxModelInfo, type OnnxQuantization } from '@noise-classifier/models';
 import type * as Tf from '@tensorflow/tfjs';
 import type { CliIo, CommandModule } from './command-module';
 import { resolveCheckpointDir } from './export-checkpoint';
+import { loadEvaluationData } from './evaluation-data';
+import { DEFAULT_MAX_ACCURACY_DROP, quantizeWithAccuracyGate, type QuantizeGateResult } from './quantize-gate';
 
 export const EXPORT_FORMATS = ['onnx', 'tfjs', 'torchscript'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -37,6 +40,17 @@ export interface ExportOptions {
   /** File (onnx) or directory (tfjs). */
   readonly out: string;
   readonly seed?: number;
+  /** Or: an existing fp32 ONNX file (only with `quantize`). */
+  readonly model?: string;
+  /** Write the model quantised (ONNX only), after the accuracy gate on `data` passes. */
+  readonly quantize?: OnnxQuantization;
+  /** Held-out clips for the accuracy gate: manifests or folders (pooled), optionally one `fold`. */
+  readonly data?: string | readonly string[];
+  readonly fold?: number;
+  /** Largest allowed held-out top-1 loss against fp32, in percentage points (default 1). */
+  readonly maxAccuracyDrop?: number;
+  /** Gate progress (clips done per model). */
+  readonly onGateProgress?: (stage: string, done: number, total: number) => void;
 }
 
 export interface ExportResult {
@@ -45,6 +59,9 @@ export interface ExportResult {
   readonly bytes: number;
   readonly metadata: ModelMetadata;
   readonly trainableParameters: number;
+  /** With `quantize`: the fp32 file's size and the gate's measurements. */
+  readonly fp32Bytes?: number;
+  readonly gate?: QuantizeGateResult;
 }
 
 /** The whole `export` command, callable without a process. */
@@ -62,6 +79,14 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   }
   if (typeof options.out !== 'string' || options.out.length === 0) {
     throw new NoiseClassifierError('E_CONFIG', 'export needs --out', { field: 'out', expected: format === 'onnx' ? 'a .onnx file path' : 'a directory', received: describeValue(options.out) });
+  }
+  if (options.quantize !== undefined) return exportQuantized(options, format);
+  if (options.model !== undefined) {
+    throw new NoiseClassifierError('E_CONFIG', '--model (an existing ONNX file) is only read by --quantize', {
+      field: 'model',
+      expected: '--quantize int8|fp16 with --model, or --untrained / --from without it',
+      received: options.model,
+    });
   }
   if (Boolean(options.untrained) === Boolean(options.from)) {
     throw new NoiseClassifierError('E_CONFIG', 'export needs exactly one model: --untrained --arch <name> (random weights) or --from <checkpoint dir>', {
@@ -115,6 +140,55 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * `export --quantize`: the fp32 ONNX model (an existing file, or exported from --untrained/--from first), quantised,
+ * measured against fp32 on the held-out data, and written only when the gate passes.
+ */
+async function exportQuantized(options: ExportOptions, format: ExportFormat): Promise<ExportResult> {
+  const mode = options.quantize!;
+  if (!ONNX_QUANTIZATIONS.includes(mode)) {
+    throw new NoiseClassifierError('E_CONFIG', 'unknown --quantize mode', { field: 'quantize', expected: ONNX_QUANTIZATIONS.join(' or '), received: describeValue(mode) });
+  }
+  if (format !== 'onnx') {
+    throw new NoiseClassifierError('E_CONFIG', '--quantize writes ONNX models only', { field: 'format', expected: 'onnx', received: JSON.stringify(format) });
+  }
+  const data = options.data;
+  if (data === undefined || (typeof data !== 'string' && data.length === 0)) {
+    throw new NoiseClassifierError('E_CONFIG', '--quantize needs held-out data for its accuracy gate', {
+      field: 'data',
+      expected: '--data <manifest.csv|folder…> [--fold k]: clips the model did not train on',
+      received: 'no --data',
+    });
+  }
+  const maxDrop = options.maxAccuracyDrop ?? DEFAULT_MAX_ACCURACY_DROP;
+  if (typeof maxDrop !== 'number' || !Number.isFinite(maxDrop) || maxDrop < 0) {
+    throw new NoiseClassifierError('E_CONFIG', '--max-accuracy-drop must be a number of percentage points ≥ 0', { field: 'max-accuracy-drop', expected: 'a number ≥ 0', received: describeValue(maxDrop) });
+  }
+  let fp32: Uint8Array;
+  if (options.model !== undefined) {
+    if (options.untrained || options.from) {
+      throw new NoiseClassifierError('E_CONFIG', 'export needs exactly one model', { field: 'model', expected: '--model, --untrained or --from, one of them', received: 'more than one' });
+    }
+    fp32 = await readModelFile(options.model);
+  } else {
+    const staged = `${options.out}.fp32-${process.pid}.tmp`;
+    try {
+      await runExport({ ...options, quantize: undefined, out: staged });
+      fp32 = await readModelFile(staged);
+    } finally {
+      await rm(staged, { force: true });
+    }
+  }
+  const dataset = await loadEvaluationData(data, options.fold === undefined ? {} : { fold: options.fold });
+  const gate = await quantizeWithAccuracyGate(fp32, mode, dataset, {
+    maxDropPoints: maxDrop,
+    ...(options.onGateProgress ? { onProgress: options.onGateProgress } : {}),
+  });
+  await writeFileAtomic(options.out, gate.quantized.bytes);
+  const { metadata, parameterCount } = readOnnxModelInfo(fp32); // weights in the fp32 original (after folding)
+  return { format: 'onnx', out: options.out, bytes: gate.quantized.bytes.byteLength, metadata, trainableParameters: parameterCount, fp32Bytes: fp32.byteLength, gate };
 }
 
 /** tfjs's wasm backend is ~20× faster than its pure-JS cpu backend for building and calibrating EfficientNets. */
@@ -181,6 +255,19 @@ export const exportCommand: CommandModule = {
       .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).default('onnx'))
       .option('--seed <n>', 'seed for the random weights', integer)
       .requiredOption('--out <path>', 'output .onnx file, or directory for --format tfjs')
+      .addOption(new Option('--quantize <mode>', 'write int8 (weights, per-channel) or fp16 (weights) ONNX, if the accuracy gate passes').choices([...ONNX_QUANTIZATIONS]))
+      .option('--model <model.onnx>', 'with --quantize: an existing fp32 ONNX model (e.g. the bundled default model)')
+      .option('--data <manifest.csv|folder...>', 'with --quantize: held-out clips for the accuracy gate (manifests or class folders, pooled)')
+      .option('--fold <k>', 'with --quantize: only this fold of --data (the fold the model did not train on)', (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new NoiseClassifierError('E_CONFIG', '--fold must be a non-negative integer', { field: 'fold', expected: 'an integer ≥ 0', received: JSON.stringify(v) });
+        return n;
+      })
+      .option('--max-accuracy-drop <points>', `with --quantize: largest allowed held-out top-1 loss against fp32, in points (default ${DEFAULT_MAX_ACCURACY_DROP})`, (v: string) => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0) throw new NoiseClassifierError('E_CONFIG', '--max-accuracy-drop must be a number ≥ 0', { field: 'max-accuracy-drop', expected: 'percentage points ≥ 0', received: JSON.stringify(v) });
+        return n;
+      })
       .action(async (opts: Record<string, unknown>) => {
         const result = await runExport({
           arch: opts.arch as string | undefined,
@@ -191,8 +278,23 @@ export const exportCommand: CommandModule = {
           format: opts.format as ExportFormat,
           out: opts.out as string,
           seed: opts.seed as number | undefined,
+          model: opts.model as string | undefined,
+          quantize: opts.quantize as OnnxQuantization | undefined,
+          data: opts.data as string[] | undefined,
+          fold: opts.fold as number | undefined,
+          maxAccuracyDrop: opts.maxAccuracyDrop as number | undefined,
         });
         const m = result.metadata;
+        if (result.gate) {
+          const g = result.gate;
+          const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+          io.stdout(
+            `accuracy gate: ${g.quantized.mode} ${pct(g.quantizedAccuracy)} vs fp32 ${pct(g.fp32Accuracy)} on ${g.clips} held-out clips (drop ${g.dropPoints.toFixed(1)} points): passed\n` +
+              `${g.quantized.description}; ${g.quantized.tensors} weight tensors (${g.quantized.values.toLocaleString('en-US')} values)\n` +
+              `${result.out}: ${(result.bytes / 1e6).toFixed(2)} MB (fp32 ${((result.fp32Bytes ?? 0) / 1e6).toFixed(2)} MB)\n`,
+          );
+          return;
+        }
         io.stdout(
           `${result.format === 'onnx' ? 'ONNX' : 'tfjs'} ${m.modelConfig.architecture} (${m.modelConfig.inputChannels} input channel(s), ${m.labels.length} classes, ` +
             `${result.trainableParameters.toLocaleString('en-US')} parameters${m.untrained ? ', untrained' : ''}) → ${result.out} (${(result.bytes / 1e6).toFixed(1)} MB)\n`,
