@@ -265,7 +265,7 @@ export class TorchAudioFeatureExtractor {
    */
   private kernelLog(kernel: SimdMelKernel, frames: number): boolean {
     const { logScale, logOffset, amin, topDb, normalizeMean: mean, normalizeStd: std } = this.config;
-    const peak = kernel.maximum(frames);
+    const peak = kernel.maximum();
     const floor = Math.fround(logScale === 'log' ? logOffset : amin);
     if (!(peak < Infinity) || floor < MIN_NORMAL_FLOAT32) return false;
     if (logScale === 'log') {

@@ -5,10 +5,10 @@ import { FunctionBody, OP, SIMD, wasmModule } from './wasm-assembler';
  * on byte addresses in the imported memory:
  *   window(signal, window, frame, bytes)      frame = window · signal, 4 lanes at a time
  *   preEmphasis(signal, count, c)             in place x[i] = x[i + 1] − c·x[i] for i < count (a multiple of 4)
- *   powerMel(spectrum, power, half, table, weights, out, nMels, stride)
+ *   powerMel(spectrum, power, half, table, weights, out, nMels, stride, peak)
  *                                             |X[k]|² from PFFFT's ordered real output, then each mel band's dot
- *                                             product over its non-zero bins (weights padded to whole v128s)
- *   maximum(values, count) → f32              the largest of `count` floats (count a multiple of 4; NaN wins)
+ *                                             product over its non-zero bins (weights padded to whole v128s);
+ *                                             the f32 at `peak` becomes the running maximum (NaN wins)
  *   logAffine(values, count, add, floor, scale, shift, clampAt)
  *                                             v = max(scale · ln(max(v + add, floor)) + shift, clampAt)
  * Everything is float32, like torch's own kernels.
@@ -52,8 +52,8 @@ function preEmphasisFunction(): FunctionBody {
 }
 
 function powerMelFunction(): FunctionBody {
-  const f = new FunctionBody(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
-  const [spectrum, power, half, table, weights, out, nMels, stride] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const f = new FunctionBody(['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], []);
+  const [spectrum, power, half, table, weights, out, nMels, stride, peak] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const k = f.local('i32');
   const end = f.local('i32');
   const m = f.local('i32');
@@ -66,6 +66,8 @@ function powerMelFunction(): FunctionBody {
   const b = f.local('v128');
   const t = f.local('v128');
   const acc = f.local('v128');
+  const sum = f.local('f32');
+  const max = f.local('f32');
 
   // Power: 4 bins per step from (re, im) pairs; bin 0's lane mixes X0.re with X(N/2).re and is fixed below.
   f.i32(0).set(k);
@@ -83,6 +85,7 @@ function powerMelFunction(): FunctionBody {
   f.get(spectrum).mem(OP.f32Load, 2, 4).get(spectrum).mem(OP.f32Load, 2, 4).op(OP.f32Mul).mem(OP.f32Store, 2);
 
   // Mel: band m reads table[m] = (first bin, v128 groups, weight byte offset).
+  f.get(peak).mem(OP.f32Load, 2).set(max);
   f.i32(0).set(m);
   f.get(table).set(row);
   f.get(out).set(dst);
@@ -101,28 +104,12 @@ function powerMelFunction(): FunctionBody {
     x.get(dst);
     x.get(acc).simd(SIMD.f32x4ExtractLane, 0).get(acc).simd(SIMD.f32x4ExtractLane, 1).op(OP.f32Add);
     x.get(acc).simd(SIMD.f32x4ExtractLane, 2).get(acc).simd(SIMD.f32x4ExtractLane, 3).op(OP.f32Add);
-    x.op(OP.f32Add).mem(OP.f32Store, 2);
+    x.op(OP.f32Add).tee(sum).mem(OP.f32Store, 2);
+    x.get(max).get(sum).op(OP.f32Max).set(max);
     x.get(dst).get(stride).op(OP.i32Add).set(dst);
     x.get(row).i32(12).op(OP.i32Add).set(row);
   });
-  return f;
-}
-
-function maximumFunction(): FunctionBody {
-  const f = new FunctionBody(['i32', 'i32'], ['f32']);
-  const [values, count] = [0, 1];
-  const i = f.local('i32');
-  const end = f.local('i32');
-  const acc = f.local('v128');
-  f.f32x4(0).set(acc);
-  f.get(values).set(i);
-  f.get(values).get(count).i32(2).op(OP.i32Shl).op(OP.i32Add).set(end);
-  f.loopWhileBelow(i, end, 16, (x) => {
-    x.get(acc).get(i).v128Load().simd(SIMD.f32x4Max).set(acc);
-  });
-  f.get(acc).simd(SIMD.f32x4ExtractLane, 0).get(acc).simd(SIMD.f32x4ExtractLane, 1).op(OP.f32Max);
-  f.get(acc).simd(SIMD.f32x4ExtractLane, 2).get(acc).simd(SIMD.f32x4ExtractLane, 3).op(OP.f32Max);
-  f.op(OP.f32Max);
+  f.get(peak).get(max).mem(OP.f32Store, 2);
   return f;
 }
 
@@ -181,7 +168,6 @@ export function melKernelBytes(): Uint8Array<ArrayBuffer> {
     window: windowFunction(),
     preEmphasis: preEmphasisFunction(),
     powerMel: powerMelFunction(),
-    maximum: maximumFunction(),
     logAffine: logAffineFunction(),
   });
   return bytes;

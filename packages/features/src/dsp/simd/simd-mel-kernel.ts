@@ -13,8 +13,7 @@ export interface OrderedFloat32Transform {
 interface KernelExports {
   window(signal: number, window: number, frame: number, bytes: number): void;
   preEmphasis(signal: number, count: number, coefficient: number): void;
-  powerMel(spectrum: number, power: number, half: number, table: number, weights: number, out: number, nMels: number, stride: number): void;
-  maximum(values: number, count: number): number;
+  powerMel(spectrum: number, power: number, half: number, table: number, weights: number, out: number, nMels: number, stride: number, peak: number): void;
   logAffine(values: number, count: number, add: number, floor: number, scale: number, shift: number, clampAt: number): void;
 }
 
@@ -65,6 +64,8 @@ export class SimdMelKernel {
   private readonly powerAt: number;
   private readonly tableAt: number;
   private readonly weightsAt: number;
+  /** One f32: the largest mel power of the last call. */
+  private readonly peakAt: number;
   /** Signal and output follow the fixed part; their size depends on the call. */
   private readonly dynamicAt: number;
   private signalAt = 0;
@@ -100,6 +101,7 @@ export class SimdMelKernel {
     this.powerAt = take((half + 8) * 4);
     this.tableAt = take(this.nMels * 12);
     this.weightsAt = take(totalGroups * 16);
+    this.peakAt = take(4);
     this.dynamicAt = at;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(at / PAGE) + 1 });
     this.kernel = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
@@ -148,8 +150,7 @@ export class SimdMelKernel {
     const heap = new Float32Array(this.memory.buffer);
     const frameView = heap.subarray(this.frameAt / 4 + spanFirst, this.frameAt / 4 + spanEnd);
     const spectrumView = heap.subarray(this.spectrumAt / 4, this.spectrumAt / 4 + nFft);
-    // The tail after the last v128 of output must read as zero power for `maximum`.
-    heap.fill(0, this.outAt / 4 + this.nMels * frames, align16(this.outAt + this.nMels * frames * 4) / 4);
+    heap[this.peakAt / 4] = 0;
     const { input, output } = fft;
     const spanBytes = (spanEnd - spanFirst) * 4;
     const signal = this.signalAt + spanFirst * 4;
@@ -161,7 +162,7 @@ export class SimdMelKernel {
       input.set(frameView, spanFirst);
       fft.run();
       spectrumView.set(output);
-      kernel.powerMel(this.spectrumAt, this.powerAt, half, this.tableAt, this.weightsAt, this.outAt + t * 4, this.nMels, frames * 4);
+      kernel.powerMel(this.spectrumAt, this.powerAt, half, this.tableAt, this.weightsAt, this.outAt + t * 4, this.nMels, frames * 4, this.peakAt);
     }
   }
 
@@ -171,8 +172,8 @@ export class SimdMelKernel {
   }
 
   /** The largest mel power of the last result (NaN if any is NaN). */
-  maximum(frames: number): number {
-    return this.kernel.maximum(this.outAt, this.paddedCount(frames));
+  maximum(): number {
+    return new Float32Array(this.memory.buffer, this.peakAt, 1)[0];
   }
 
   /** In place over the last result: max(scale · ln(max(v + add, floor)) + shift, clampAt). `floor` must be a normal float32. */
