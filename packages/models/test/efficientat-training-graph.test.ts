@@ -46,11 +46,11 @@ interface StepResult {
 }
 
 /** Σ w·CE(y, softmax(logits)) in tfjs training mode (batch statistics) and its gradients by tfjs's autodiff. */
-function tfjsStep(model: Tf.LayersModel, x: Float32Array, y: Float32Array, w: Float32Array, trainable: Tf.LayerVariable[]): StepResult {
+function tfjsStep(model: Tf.LayersModel, x: Float32Array, y: Float32Array, w: Float32Array, trainable: Tf.LayerVariable[], training = true): StepResult {
   const n = w.length;
   const variables = trainable.map((v) => v.read() as Tf.Variable);
   const { value, grads } = tf.variableGrads(() => tf.tidy(() => {
-    const logits = model.apply(tf.tensor4d(x, [n, 128, FRAMES, 1]), { training: true }) as Tf.Tensor;
+    const logits = model.apply(tf.tensor4d(x, [n, 128, FRAMES, 1]), { training }) as Tf.Tensor;
     const ce = tf.neg(tf.sum(tf.mul(tf.tensor2d(y, [n, CLASSES]), tf.logSoftmax(logits)), 1));
     return tf.sum(tf.mul(ce, tf.tensor1d(w))) as Tf.Scalar;
   }), variables);
@@ -149,6 +149,27 @@ describe('training graph of EfficientAT mn04 (pretrained backbone, new 5-class h
     expect(Math.abs(actual.loss - expected.loss) / expected.loss).toBeLessThan(1e-4);
     const { error, worst } = worstGradientError(expected.grads, actual.grads);
     expect(error, worst).toBeLessThan(1e-4);
+    model.dispose();
+  }, 60_000);
+
+  it('frozenBatchNorm: batch norms with fixed γ and β use their moving statistics, equal to tfjs inference mode', async () => {
+    const model = buildEfficientAtMn(tf, { numClasses: CLASSES, inputShape: [128, FRAMES, 1], dropout: 0, seed: 4 });
+    loadEfficientAtWeights(tf, model, weights, { source: MN04_WEIGHTS, newHead: true });
+    // The last block's convolutions and the head train; every batch norm stays as pretrained.
+    const trainable = ['block15_dw_conv/depthwise_kernel', 'block15_project_conv/kernel', 'head_conv/kernel', 'classifier_hidden/kernel', 'classifier_hidden/bias', 'logits/kernel', 'logits/bias'];
+    const graph = buildTrainingGraph(model, { trainable, frozenBatchNorm: true });
+    expect(graph.batchNorms).toEqual([]);
+    expect(graph.weights.map((v) => v.name)).toContain('head_bn/moving_variance');
+    const x = melBatch();
+    const { y, w } = targets(referenceCases.length);
+    const expected = tfjsStep(model, x, y, w, model.trainableWeights.filter((v) => trainable.includes(v.originalName)), false);
+    const actual = await onnxStep(model, graph, x, y, w);
+    expect(Math.abs(actual.loss - expected.loss) / expected.loss).toBeLessThan(1e-4);
+    const { error, worst } = worstGradientError(expected.grads, actual.grads);
+    expect(error, worst).toBeLessThan(1e-4);
+    // Batch statistics would give another loss: the option changes what is computed.
+    const batchMode = await onnxStep(model, buildTrainingGraph(model, { trainable }), x, y, w);
+    expect(Math.abs(batchMode.loss - expected.loss) / expected.loss).toBeGreaterThan(1e-3);
     model.dispose();
   }, 60_000);
 

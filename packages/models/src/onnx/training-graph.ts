@@ -25,6 +25,13 @@ export interface TrainingGraphOptions {
    * or 'taps' (Slice · Mul · ReduceSum per kernel tap).
    */
   readonly filterGradient?: Partial<KernelGradientStrategy>;
+  /**
+   * Batch norms whose γ and β both stay fixed (not in `trainable`) normalise with their moving statistics, as at
+   * inference, and report no batch statistics (so an engine leaves them unchanged) — what fine-tuning a pretrained
+   * backbone with small batches usually wants (Keras does this for frozen layers). Default false: every batch norm
+   * uses batch statistics, as tfjs's training mode does.
+   */
+  readonly frozenBatchNorm?: boolean;
 }
 
 export interface TrainingGraphWeight {
@@ -106,7 +113,7 @@ export function buildTrainingGraph(model: Tf.LayersModel, options: TrainingGraph
   const emitter = new TrainingEmitter(graph, trainable, {
     conv: options.filterGradient?.conv ?? 'im2col',
     depthwise: options.filterGradient?.depthwise ?? 'grouped-conv',
-  });
+  }, options.frozenBatchNorm === true);
   emitter.emit();
   const [, h, w, c] = inShape as [null, number, number, number];
   const k = outShape[1];
@@ -149,6 +156,7 @@ class TrainingEmitter implements GradientEmitter {
     private readonly graph: LayerGraph,
     private readonly trainable: ReadonlySet<string>,
     private readonly strategy: KernelGradientStrategy,
+    private readonly frozenBatchNorm: boolean,
   ) {
     for (const n of Object.values(TRAINING_GRAPH_IO)) this.b.reserve(n);
   }
@@ -518,6 +526,7 @@ class TrainingEmitter implements GradientEmitter {
     const eps = Number(cfg.epsilon ?? 1e-3);
     const gamma = cfg.scale === false ? undefined : this.weightInput(call, 'gamma');
     const beta = cfg.center === false ? undefined : this.weightInput(call, 'beta');
+    if (this.frozenBatchNorm && !(gamma?.trains ?? false) && !(beta?.trains ?? false)) return this.frozenBatchNormLayer(call, x, eps, bshape, gamma, beta, needsIn);
     // Batch statistics over N, H, W with the biased variance (tfjs's moments), then x̂·γ + β as x_c·a + β.
     const mean = this.b.node('ReduceMean', [x.name], `${name}.mean`, { axes, keepdims: 1 });
     const xc = this.b.node('Sub', [x.name, mean], `${name}.centred`);
@@ -560,6 +569,23 @@ class TrainingEmitter implements GradientEmitter {
         this.addGrad(call.inputs[0]!, dx);
       },
     });
+  }
+
+  /** Inference-mode batch norm: y = x·a + b with a = γ / √(moving variance + ε), b = β − moving mean·a; dx = g·a. */
+  private frozenBatchNormLayer(
+    call: LayerCall, x: Value, eps: number, bshape: number[],
+    gamma: { name: string } | undefined, beta: { name: string } | undefined, needsIn: boolean,
+  ): void {
+    const name = call.layer.name;
+    const mean = this.b.node('Reshape', [this.weightInput(call, 'moving_mean').name, this.ints(bshape)], `${name}.moving_mean_b`);
+    const variance = this.b.node('Reshape', [this.weightInput(call, 'moving_variance').name, this.ints(bshape)], `${name}.moving_var_b`);
+    const rstd = this.b.node('Reciprocal', [this.b.node('Sqrt', [this.b.node('Add', [variance, this.scalar(eps)], `${name}.var_eps`)], `${name}.std`)], `${name}.rstd`);
+    const a = gamma ? this.b.node('Mul', [this.b.node('Reshape', [gamma.name, this.ints(bshape)], `${name}.gamma_b`), rstd], `${name}.scale`) : rstd;
+    const shift = this.b.node('Neg', [this.b.node('Mul', [mean, a], `${name}.mean_a`)], `${name}.neg_mean_a`);
+    const b = beta ? this.b.node('Add', [this.b.node('Reshape', [beta.name, this.ints(bshape)], `${name}.beta_b`), shift], `${name}.shift`) : shift;
+    const y = this.b.node('Add', [this.b.node('Mul', [x.name, a], `${name}.scaled`), b], name);
+    this.set(call.outputs[0]!, y, needsIn);
+    this.steps.push({ call, run: (g) => this.addGrad(call.inputs[0]!, this.b.node('Mul', [g, a], `${name}.grad`)) });
   }
 
   /**
