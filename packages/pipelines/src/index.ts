@@ -25,6 +25,7 @@ export {
   sigmoid,
   audioSetScores,
   audioSetEvidence,
+  audioSetEvidenceFromScores,
   topAudioSetTags,
   type AudioSetTag,
 } from './audioset/audioset-evidence';
@@ -111,6 +112,7 @@ export {
   type AlarmProbabilityWindow,
 } from './emergency/emergency-detector';
 export { modelAlarmSource } from './emergency/model-alarm-source';
+export { audioSetAlarmSource, type AudioSetAlarmSourceOptions } from './emergency/audioset-alarm-source';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Training

@@ -32,7 +32,16 @@ export function audioSetEvidence(
   rows: number,
   labels: readonly string[] = AUDIOSET_MAPPED_LABELS,
 ): Float32Array {
-  checkAudioSetRows(logits, rows);
+  return audioSetEvidenceFromScores(audioSetScores(logits, rows), rows, labels);
+}
+
+/** `audioSetEvidence` from sigmoid scores [rows × 527] instead of logits. */
+export function audioSetEvidenceFromScores(
+  scores: Float32Array,
+  rows: number,
+  labels: readonly string[] = AUDIOSET_MAPPED_LABELS,
+): Float32Array {
+  checkAudioSetRows(scores, rows);
   const classesOf = labels.map((label, i) => {
     const entry = audioSetMapEntry(label);
     if (entry?.kind !== 'mapped') {
@@ -49,7 +58,7 @@ export function audioSetEvidence(
     const base = r * NUM_AUDIOSET_CLASSES;
     classesOf.forEach((classes, j) => {
       let best = 0;
-      for (const c of classes) best = Math.max(best, c.weight * sigmoid(logits[base + c.index]));
+      for (const c of classes) best = Math.max(best, c.weight * scores[base + c.index]);
       out[r * labels.length + j] = best;
     });
   }

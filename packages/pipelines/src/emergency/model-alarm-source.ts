@@ -1,15 +1,22 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
 import type { NoiseClassifierService } from '../service/noise-classifier-service';
+import { audioSetAlarmSource } from './audioset-alarm-source';
 import type { AlarmProbabilitySource } from './emergency-detector';
 
 /**
- * Model evidence for `EmergencyNoiseDetector`: a classifier stream (no debounce) reporting the emergency label's
- * probability per window.
+ * Model evidence for `EmergencyNoiseDetector`. `evidence`: `audioset` — the model's AudioSet scores for the label
+ * (Fire alarm, Smoke detector; `audioSetAlarmSource`); `label` — a classifier stream (no debounce) reporting the
+ * label's probability per window; `auto` (default) — AudioSet evidence when the model has an AudioSet output, since
+ * it was learnt from real alarms, else the label.
  */
 export function modelAlarmSource(
   service: NoiseClassifierService,
-  options: { sampleRate: number; hopSeconds?: number; label?: string },
+  options: { sampleRate: number; hopSeconds?: number; label?: string; evidence?: 'auto' | 'label' | 'audioset' },
 ): AlarmProbabilitySource {
+  const evidence = options.evidence ?? 'auto';
+  if (evidence === 'audioset' || (evidence === 'auto' && service.hasAudioSetOutput)) {
+    return audioSetAlarmSource(service, { sampleRate: options.sampleRate, hopSeconds: options.hopSeconds ?? 1, label: options.label });
+  }
   const label = options.label ?? 'fire_alarm';
   const index = service.labels.indexOf(label);
   if (index < 0) {

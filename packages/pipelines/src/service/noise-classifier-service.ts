@@ -295,6 +295,17 @@ export class NoiseClassifierService {
     return (await this.runWindows([batch])).probs;
   }
 
+  /**
+   * Probabilities [count × labels] and AudioSet sigmoid scores [count × 527] for ready-made model windows (models
+   * with an AudioSet output; others are E_MODEL_MISMATCH). The emergency detector's AudioSet evidence uses it.
+   */
+  async predictWindowsWithAudioSet(batch: ModelInputBatch): Promise<{ probabilities: Float32Array; audioSetScores: Float32Array }> {
+    this.checkOpen();
+    this.checkAudioSetTopK(1);
+    const { probs, audioSet } = await this.runWindows([batch], true);
+    return { probabilities: probs, audioSetScores: audioSet! };
+  }
+
   /** Log-mel + windows of prepared mono audio at the model's rate (shared with streaming and evaluation). */
   featurize(audio: Float32Array, hopFrames = Math.max(1, this.featureConfig.spectrogramWidth >> 1)): ModelInputBatch {
     return this.frontEnd.windows(this.frontEnd.logMel(audio), hopFrames);
