@@ -47,6 +47,8 @@ describe.each([
   ['torchaudio defaults (HTK, dB)', {}],
   ['Slaney, nFft 1024, top_db off', { melScale: 'slaney', melNorm: 'slaney', nFft: 1024, hopLength: 256, topDb: null }],
   ['dB with normalisation', { normalizeMean: -30, normalizeStd: 20 }],
+  ['odd window span, no centre padding', { winLength: 1001, center: false }],
+  ['constant padding, hop 160, 40 mels, fMin 50', { nFft: 512, hopLength: 160, nMels: 40, fMin: 50, padMode: 'constant', sampleRate: 16000 }],
   ['EfficientAT mn04 preset', EFFICIENTAT_MN04_FEATURE_CONFIG],
 ] as const)('SIMD kernel = JavaScript path: %s', (_name, config) => {
   it('mel power within float32 accumulation noise, log-mel within 1e-4', async () => {
