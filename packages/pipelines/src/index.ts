@@ -133,6 +133,24 @@ export {
   type EpochSummary,
 } from './training/trainer';
 export { fineTune, type FineTuneOptions, type FineTuneResult } from './training/fine-tune';
+export {
+  EFFICIENTAT_MN04,
+  PRETRAINED_BACKBONES,
+  loadPretrainedBackbone,
+  type LoadPretrainedOptions,
+  type PretrainedBackbone,
+  type PretrainedBackboneSpec,
+} from './training/pretrained/pretrained-backbone';
+export { PRETRAINED_ROOT_ENV, resolvePretrainedLocation, type ResolvePretrainedOptions, type ResolvedPretrained } from './training/pretrained/pretrained-location';
+export { embedWindows, headInputTensor, type EmbedOptions, type HeadInput, type WindowEmbeddings } from './training/pretrained/window-embeddings';
+export { reapplyLayers } from './training/pretrained/reapply-layers';
+export {
+  AUDIOSET_OUTPUT_LAYER,
+  trainPretrained,
+  type FineTuneStage,
+  type TrainPretrainedOptions,
+  type TrainPretrainedOutcome,
+} from './training/pretrained/train-pretrained';
 export type { BatchGradients, GradientEngine, GradientEngineFactory } from './training/gradient-engine';
 export { createOnnxGradientEngine, type OnnxGradientEngineOptions } from './training/onnx-gradient-engine';
 export { AdamW, type AdamWOptions, type AdamWParam, type AdamWState } from './training/adamw';

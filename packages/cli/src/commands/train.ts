@@ -1,16 +1,24 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NoiseClassifierError, createAudioFeatureConfig, createTrainingConfig, type AudioFeatureConfig, type ClassWeighting } from '@noise-classifier/config';
-import { createModelMetadata, exportOnnx, exportOnnxEnsemble, loadTf, saveTfjsModel } from '@noise-classifier/models';
+import { EFFICIENTAT_MN04_WEIGHTS_PROVENANCE, createModelMetadata, exportOnnx, exportOnnxEnsemble, loadTf, saveTfjsModel } from '@noise-classifier/models';
 import {
   NoiseDataset,
+  PRETRAINED_ROOT_ENV,
   SYNTHETIC_KINDS,
   computeClassificationMetrics,
   generateSyntheticSet,
   toWireHistory,
   train,
+  loadPretrainedBackbone,
+  resolvePretrainedLocation,
+  trainPretrained,
   trainingReportHtml,
   type CheckpointStore,
+  type HeadInput,
+  type PretrainedBackbone,
+  type TrainOutcome,
+  type TrainPretrainedOutcome,
   type DatasetFileAccess,
   type DatasetSource,
   type FeatureCacheStore,
@@ -65,6 +73,20 @@ export interface TrainCommandOptions {
   keepLast?: boolean;
   /** Label smoothing ε when augmenting; default 0. */
   labelSmoothing?: number;
+  /** Transfer learning from pretrained weights: a folder, or a name (efficientat_mn04) looked up in the roots. */
+  pretrained?: string;
+  /** Where `--pretrained <name>` is looked for first (then $NOISE_CLASSIFIER_PRETRAINED, then ../shared/pretrained). */
+  pretrainedRoot?: string;
+  /** Pretrained: keep the backbone frozen (default); --no-freeze-backbone fine-tunes all of it after the head. */
+  freezeBackbone?: boolean;
+  /** Pretrained fine-tuning: the backbone's learning rate is --learning-rate × this (default 0.1). */
+  backboneLrScale?: number;
+  /** Pretrained fine-tuning epochs after the head (default 10). */
+  fineTuneEpochs?: number;
+  /** Pretrained: extra random (augmented) windows per clip embedded for the head; default 0. */
+  crops?: number;
+  /** Pretrained: what the head reads, embedding or embedding+audioset. */
+  headInput?: string;
   quiet?: boolean;
 }
 
@@ -136,6 +158,13 @@ export function registerTrainCommand(program: Command, io: CliIo = defaultIo): C
     .option('--ensemble <k>', 'train k models (seeds seed … seed+k−1) and export one ONNX file averaging their probabilities', number('ensemble', 1, 16, true))
     .option('--label-smoothing <eps>', 'label smoothing ε when augmenting (0: off)', number('label-smoothing', 0, 0.5))
     .option('--keep-last', 'keep the last epoch\'s weights instead of the best validation epoch\'s (honest held-out figures)')
+    .option('--pretrained <dir|name>', 'transfer learning from pretrained weights: a folder, or efficientat_mn04 (looked up in --pretrained-root, $NOISE_CLASSIFIER_PRETRAINED, ../shared/pretrained; never downloaded); the front end becomes the weights\' own')
+    .option('--pretrained-root <dir>', 'folder holding pretrained weights folders (searched first for --pretrained <name>)')
+    .option('--no-freeze-backbone', 'pretrained: after training the head on frozen embeddings, fine-tune the whole network (SpecAugment, mixup, early stopping, checkpoints)')
+    .option('--backbone-lr-scale <f>', 'pretrained fine-tuning: learning rate = --learning-rate × f', number('backbone-lr-scale', 1e-4, 10), 0.1)
+    .option('--fine-tune-epochs <n>', 'pretrained fine-tuning epochs after the head', number('fine-tune-epochs', 1, 100000, true), 10)
+    .option('--crops <n>', 'pretrained: extra random augmented windows per clip embedded for the head (more head-training data)', number('crops', 0, 1000, true), 0)
+    .option('--head-input <kind>', 'pretrained: the head reads the pooled embedding (embedding) or it plus the 527 AudioSet scores (embedding+audioset)', 'embedding')
     .option('--out <dir>', 'output folder', 'training-output')
     .action(async (options: TrainCommandOptions) => {
       const summary = await runTrain(options, io);
@@ -230,7 +259,9 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
   await mkdir(outDir, { recursive: true });
   const files = nodeFiles();
   const cache = directoryCache(resolve(options.cache ?? join(outDir, 'feature-cache')));
-  const featureConfig = createAudioFeatureConfig({
+  // Pretrained weights fix the front end (their own preset); only the window width is ours to choose.
+  const backbone = options.pretrained === undefined ? undefined : await loadBackbone(options);
+  const featureConfig = backbone?.featureConfig ?? createAudioFeatureConfig({
     ...(options.nMels === undefined ? {} : { nMels: options.nMels, spectrogramHeight: options.nMels, nMfcc: Math.min(40, options.nMels) }),
     ...(options.hopLength === undefined ? {} : { hopLength: options.hopLength }),
     ...(options.windowFrames === undefined ? {} : { spectrogramWidth: options.windowFrames }),
@@ -306,8 +337,39 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     : undefined;
   if (engine === 'onnxruntime' && options.twoCores) log('--two-cores applies to the tfjs engine only; onnxruntime uses --threads');
   const members = options.ensemble ?? 1;
-  const outcomes = [];
-  for (let k = 0; k < members; k++) {
+  const outcomes: (TrainOutcome | TrainPretrainedOutcome)[] = [];
+  if (backbone) {
+    outcomes.push(await trainPretrained(trainSet, valSet, trainingConfig, {
+      tf,
+      backbone,
+      headInput: parseHeadInput(options.headInput ?? 'embedding'),
+      headDropout: options.dropout,
+      crops: options.crops ?? 0,
+      fineTune: options.freezeBackbone === false
+        ? {
+          epochs: options.fineTuneEpochs ?? 10,
+          learningRate: options.learningRate * (options.backboneLrScale ?? 0.1),
+          checkpointStore: directoryCheckpointStore(join(outDir, 'checkpoint-fine-tune')),
+          resume: options.resume,
+          ...(options.windowsPerClip === undefined ? {} : { windowsPerClip: options.windowsPerClip }),
+          ...(createGradientEngine ? { createGradientEngine } : {}),
+        }
+        : null,
+      ...(options.keepLast ? { restoreBestWeights: false } : {}),
+      ...(options.labelSmoothing ? { labelSmoothing: options.labelSmoothing } : {}),
+      onEmbedProgress: (done, total, phase) => {
+        if (!options.quiet && (done === total || (tty && done % 25 === 0))) io.stderr(`${tty ? '\r' : ''}embedding ${phase} clips ${done}/${total}${tty && done !== total ? '' : '\n'}`);
+      },
+      onProgress: progressPrinter(io.stderr, tty, options.quiet === true),
+      onEpochEnd: (e) => {
+        if (!options.quiet) {
+          io.stderr(`${tty ? '\r\x1b[K' : ''}epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)} acc ${(e.trainAcc * 100).toFixed(1)}%` +
+            `${Number.isFinite(e.valLoss) ? `, val loss ${e.valLoss.toFixed(4)} acc ${(e.valAcc * 100).toFixed(1)}%` : ''} (${e.seconds.toFixed(0)} s)${e.improved ? ' *' : ''}\n`);
+        }
+      },
+    }));
+  }
+  for (let k = 0; k < (backbone ? 0 : members); k++) {
     if (members > 1) log(`ensemble member ${k + 1}/${members} (seed ${options.seed + k})`);
     const memberConfig = k === 0 ? trainingConfig : { ...trainingConfig, seed: options.seed + k, checkpointDir: join(outDir, `checkpoint-m${k + 1}`) };
     outcomes.push(await train(trainSet, valSet, memberConfig, {
@@ -361,6 +423,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     ...(options.eqAugment ? { eqAugmentDb: options.eqAugment } : {}),
     ...(options.keepLast ? { weights: 'last epoch' } : {}),
     ...(options.labelSmoothing ? { labelSmoothing: options.labelSmoothing } : {}),
+    ...(backbone ? pretrainedSummary(backbone, outcomes[0] as TrainPretrainedOutcome, options) : {}),
   };
   const metadata = createModelMetadata({
     featureConfig: outcome.featureConfig ?? featureConfig,
@@ -371,7 +434,9 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     trainingMetrics,
   });
   const onnxPath = join(outDir, 'model.onnx');
-  await writeFileAtomic(onnxPath, members > 1 ? exportOnnxEnsemble(outcomes.map((o) => o.model), metadata) : exportOnnx(outcome.model, metadata));
+  await writeFileAtomic(onnxPath, backbone
+    ? exportOnnx(outcome.model, metadata, { extraMetadata: pretrainedOnnxMetadata(backbone), extraOutputs: (outcome as TrainPretrainedOutcome).extraOutputs })
+    : members > 1 ? exportOnnxEnsemble(outcomes.map((o) => o.model), metadata) : exportOnnx(outcome.model, metadata));
   // tfjs format holds one network: member k of an ensemble goes to model-tfjs-m<k> (k > 1), like its checkpoint.
   for (const [k, member] of outcomes.entries()) {
     const tfjsDir = join(outDir, k === 0 ? 'model-tfjs' : `model-tfjs-m${k + 1}`);
@@ -382,12 +447,12 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
   }
   await writeFileAtomic(join(outDir, 'history.json'), `${JSON.stringify(toWireHistory(outcome.history), null, 2)}\n`);
   await writeFile(join(outDir, 'report.html'), trainingReportHtml({
-    title: `Training report: ${options.arch}`,
+    title: `Training report: ${backbone ? `${backbone.spec.name} transfer` : options.arch}`,
     history: outcome.history,
     ...(evaluation ? { evaluation } : {}),
     facts: {
       command,
-      architecture: options.arch,
+      architecture: backbone ? `${backbone.spec.architecture} (pretrained ${backbone.weightsLocation}${options.freezeBackbone === false ? ', fine-tuned' : ', frozen'})` : options.arch,
       classes: outcome.labels.join(', '),
       'training clips': trainSet.length,
       'validation clips': valSet?.length ?? 0,
@@ -421,4 +486,51 @@ function averageProbabilities(members: readonly Float32Array[][]): Float32Array[
     for (const m of members) m[i]!.forEach((p, j) => (mean[j]! += p / members.length));
     return mean;
   });
+}
+
+async function loadBackbone(options: TrainCommandOptions): Promise<PretrainedBackbone> {
+  if (options.nMels !== undefined || options.hopLength !== undefined) {
+    throw new NoiseClassifierError('E_CONFIG', 'Pretrained weights come with their own front end: --n-mels and --hop-length cannot change it', {
+      field: options.nMels !== undefined ? '--n-mels' : '--hop-length', expected: 'not set with --pretrained (only --window-frames may change)', received: String(options.nMels ?? options.hopLength),
+    });
+  }
+  const { folder } = await resolvePretrainedLocation(options.pretrained!, {
+    isDirectory: async (location) => (await stat(location).catch(() => null))?.isDirectory() === true,
+    ...(options.pretrainedRoot === undefined ? {} : { root: resolve(options.pretrainedRoot) }),
+    ...(process.env[PRETRAINED_ROOT_ENV] ? { envRoot: resolve(process.env[PRETRAINED_ROOT_ENV]!) } : {}),
+    cwd: process.cwd(),
+  });
+  return loadPretrainedBackbone(folder, {
+    tf: await loadTf(),
+    readFile: async (location) => new Uint8Array(await readFile(location)),
+    ...(options.windowFrames === undefined ? {} : { windowFrames: options.windowFrames }),
+  });
+}
+
+function parseHeadInput(text: string): HeadInput {
+  if (text === 'embedding' || text === 'embedding+audioset') return text;
+  throw new NoiseClassifierError('E_CONFIG', 'Unknown --head-input', { field: '--head-input', expected: 'embedding or embedding+audioset', received: JSON.stringify(text) });
+}
+
+/** What the training summary in the model's metadata says about the pretrained start. */
+function pretrainedSummary(backbone: PretrainedBackbone, outcome: TrainPretrainedOutcome, options: TrainCommandOptions): Record<string, unknown> {
+  return {
+    pretrained: {
+      name: backbone.spec.name,
+      weights: backbone.spec.weightsFile,
+      mode: options.freezeBackbone === false ? 'head on frozen embeddings, then full fine-tuning' : 'frozen backbone, head trained on embeddings',
+      headInput: options.headInput ?? 'embedding',
+      crops: options.crops ?? 0,
+      headWindows: outcome.headTraining.windows,
+      embedSeconds: Math.round(outcome.headTraining.embedSeconds),
+      ...(outcome.fineTuning ? { fineTuneEpochs: outcome.fineTuning.history.trainLoss.length, backboneLrScale: options.backboneLrScale ?? 0.1 } : {}),
+      provenance: backbone.spec.provenance,
+      license: backbone.spec.licence,
+    },
+  };
+}
+
+/** Provenance and licence of the pretrained weights, carried by every derived ONNX file. */
+function pretrainedOnnxMetadata(backbone: PretrainedBackbone): Record<string, string> {
+  return { ...EFFICIENTAT_MN04_WEIGHTS_PROVENANCE, pretrained_backbone: backbone.spec.name };
 }

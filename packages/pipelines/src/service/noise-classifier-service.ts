@@ -6,10 +6,12 @@ import {
   type AudioFeatureConfig,
   type InferenceConfig,
   type LabelSource,
+  type TrainingConfig,
   type WindowAggregation,
 } from '@noise-classifier/config';
 import { concatModelInputBatches, type AudioInput, type ModelInputBatch } from '@noise-classifier/features';
 import {
+  EFFICIENTAT_MN04_WEIGHTS_PROVENANCE,
   createModelMetadata,
   exportOnnx,
   loadTfjsModel,
@@ -18,11 +20,13 @@ import {
   saveTfjsModel,
   ONNX_AUDIOSET_LOGITS_NAME,
   type InferenceBackend,
+  type ExportOnnxOptions,
   type InferenceSession,
   type ModelMetadata,
   type TfjsModelFiles,
 } from '@noise-classifier/models';
 import { defaultModelLocation, DEFAULT_MODEL_FILE } from '../default-model';
+import type { NoiseDataset } from '../data/noise-dataset';
 import { joinLocation } from '../data/paths';
 import type { ClassificationMetadata, ClassificationResult, WindowResult } from './classification-result';
 import { createFrontEnd } from './create-front-end';
@@ -32,6 +36,7 @@ import { loadDefaultRuntime } from './default-runtime';
 import { aggregateRows, argmax, softmaxRows, topKOf } from './probabilities';
 import { StreamingClassifier, type StreamingOptions } from '../streaming/streaming-classifier';
 import { trainModel, type TrainOptions } from '../training/train';
+import { trainPretrained, type TrainPretrainedOptions } from '../training/pretrained/train-pretrained';
 import type { TrainingHistory } from '../wire/history-wire';
 import { NUM_AUDIOSET_CLASSES, audioSetScores, topAudioSetTags } from '../audioset/audioset-evidence';
 
@@ -346,9 +351,40 @@ export class NoiseClassifierService {
     return { ...outcome.history, bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun, stoppedEarly: outcome.stoppedEarly };
   }
 
+  /**
+   * Transfer learning from a pretrained backbone (`loadPretrainedBackbone`): a head on frozen embeddings —
+   * seconds, a handful of clips per label is enough — optionally followed by fine-tuning the whole network; the
+   * result (backbone + head, the weights' front end in its metadata) replaces the current model. Datasets must use
+   * the backbone's front end (`backbone.featureConfig`). Works wherever tfjs runs, browsers included.
+   */
+  async trainPretrained(
+    trainDataset: NoiseDataset,
+    valDataset: NoiseDataset | null,
+    config: Partial<TrainingConfig> = {},
+    options: TrainPretrainedOptions,
+  ): Promise<ServiceTrainingHistory> {
+    this.checkOpen();
+    const outcome = await trainPretrained(trainDataset, valDataset, config, options);
+    const metadata = createModelMetadata({
+      modelConfig: outcome.modelConfig,
+      featureConfig: outcome.featureConfig,
+      labels: outcome.labels,
+      createdAt: new Date().toISOString(),
+      trainingMetrics: {
+        epochs: outcome.epochsRun, bestEpoch: outcome.bestEpoch, backend: outcome.backend, engine: outcome.engine, seconds: outcome.seconds,
+        pretrained: { name: options.backbone.spec.name, provenance: options.backbone.spec.provenance, license: options.backbone.spec.licence },
+      },
+    });
+    await this.replaceModel(outcome.model, metadata, {
+      extraMetadata: { ...EFFICIENTAT_MN04_WEIGHTS_PROVENANCE, pretrained_backbone: options.backbone.spec.name },
+      extraOutputs: outcome.extraOutputs,
+    });
+    return { ...outcome.history, bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun, stoppedEarly: outcome.stoppedEarly };
+  }
+
   /** Swaps in a tfjs model (exported to ONNX for the runtime); the old session and owned model are released. */
-  private async replaceModel(model: unknown, metadata: ModelMetadata): Promise<void> {
-    const bytes = exportOnnx(model as Parameters<typeof exportOnnx>[0], metadata);
+  private async replaceModel(model: unknown, metadata: ModelMetadata, exportOptions: ExportOnnxOptions = {}): Promise<void> {
+    const bytes = exportOnnx(model as Parameters<typeof exportOnnx>[0], metadata, exportOptions);
     const session = await this.backend.createSession(
       { format: 'onnx', bytes },
       { ...(this.config.numThreads === undefined ? {} : { numThreads: this.config.numThreads }), device: this.config.device },
