@@ -1,4 +1,4 @@
-import { EFFICIENTAT_MN04_FEATURE_CONFIG, type AudioFeatureConfigInput } from '@noise-classifier/config';
+import { EFFICIENTAT_MN04_FEATURE_CONFIG, NoiseClassifierError, type AudioFeatureConfigInput } from '@noise-classifier/config';
 import { describe, expect, it } from 'vitest';
 import { TorchAudioFeatureExtractor } from '../src/index';
 import { sleb, uleb } from '../src/dsp/simd/wasm-assembler';
@@ -72,6 +72,28 @@ describe.each([
 });
 
 describe('SIMD kernel edge cases', () => {
+  it.each([
+    ['NaN in the middle', 1234, Number.NaN],
+    ['Infinity as the last sample (past the whole v128s)', 8190, Number.POSITIVE_INFINITY],
+  ])('rejects %s, naming the sample, in both the kernel and the JavaScript path', async (_name, index, value) => {
+    const { simd, plain } = await pair(EFFICIENTAT_MN04_FEATURE_CONFIG);
+    const x = noise(8191);
+    x[index] = value;
+    for (const extractor of [simd, plain]) {
+      for (const run of [() => extractor.extractMelSpectrogram(x), () => extractor.melPowerSpectrogram(x)]) {
+        let error: unknown;
+        try {
+          run();
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(NoiseClassifierError);
+        expect((error as NoiseClassifierError).code).toBe('E_BAD_AUDIO');
+        expect((error as NoiseClassifierError).field).toBe(`audio[${index}]`);
+      }
+    }
+  });
+
   it('falls back to the JavaScript log when the mel power overflows float32', async () => {
     const { simd, plain } = await pair({});
     const loud = noise(8192).map((v) => v * 1e30);

@@ -148,7 +148,7 @@ export class TorchAudioFeatureExtractor {
 
   /** torchaudio MelSpectrogram: mel-filtered |STFT|^power, [nMels × frames]. */
   melPowerSpectrogram(audio: SampleArray): Spectrogram {
-    const samples = this.prepare(audio);
+    const samples = this.prepare(audio, this.kernel !== null);
     const frames = this.frameCount(samples.length);
     const data = new Float32Array(this.config.nMels * frames);
     if (this.kernel !== null) {
@@ -166,7 +166,7 @@ export class TorchAudioFeatureExtractor {
    */
   extractMelSpectrogram(audio: SampleArray): Spectrogram {
     if (this.kernel !== null) {
-      const samples = this.prepare(audio);
+      const samples = this.prepare(audio, true);
       const frames = this.frameCount(samples.length);
       this.kernelMelPower(this.kernel, samples, frames);
       const data = new Float32Array(this.config.nMels * frames);
@@ -231,8 +231,16 @@ export class TorchAudioFeatureExtractor {
     this.backend.dispose();
   }
 
-  private prepare(audio: SampleArray): Float32Array {
+  /**
+   * Samples as float32, checked: non-empty, finite, long enough. With `kernelChecksFinite` a Float32Array skips the
+   * finite check here: the kernel checks the copy it makes anyway (SIMD), and throws through the same check.
+   */
+  private prepare(audio: SampleArray, kernelChecksFinite = false): Float32Array {
     if (this.disposed) throw new NoiseClassifierError('E_DISPOSED', 'This feature extractor was disposed');
+    if (kernelChecksFinite && audio instanceof Float32Array && audio.length > 0) {
+      checkLength(audio.length, this.config);
+      return audio;
+    }
     if (!(audio instanceof Float32Array) && this.converted.length < (audio as ArrayLike<number>)?.length) {
       this.converted = new Float32Array((audio as ArrayLike<number>).length);
     }
@@ -246,12 +254,14 @@ export class TorchAudioFeatureExtractor {
     const pad = stftPadding(this.config);
     const { preEmphasis, padMode } = this.config;
     const signal = kernel.signalBuffer(samples.length + 2 * pad, frames);
+    signal.set(samples, pad);
+    // prepare() left the finite check to this copy; on failure the JavaScript check names the bad sample.
+    if (!kernel.allFinite(signal, pad, samples.length)) toFloat32Samples(samples);
     if (preEmphasis === null) {
-      padSignal(samples, pad, padMode, signal);
+      padEdgesInPlace(signal, pad, samples.length, padMode);
     } else {
       // Filtered in place: n + 1 samples in, n out; the stale last one is overwritten by the right padding.
       const n = samples.length - 1;
-      signal.set(samples, pad);
       kernel.preEmphasisInPlace(signal, pad, n, preEmphasis);
       padEdgesInPlace(signal, pad, n, padMode);
     }

@@ -4,6 +4,7 @@ import { FunctionBody, OP, SIMD, wasmModule } from './wasm-assembler';
  * The front end's WebAssembly SIMD kernel, written as instructions (see wasm-assembler.ts). Four exports, all
  * on byte addresses in the imported memory:
  *   window(signal, window, frame, bytes)      frame = window · signal, 4 lanes at a time
+ *   finiteSum(values, count) → f32            Σ x·0 over `count` floats (a multiple of 4): 0 when all are finite, else NaN
  *   preEmphasis(signal, count, c)             in place x[i] = x[i + 1] − c·x[i] for i < count (a multiple of 4)
  *   powerMel(spectrum, power, half, table, weights, out, nMels, stride, peak)
  *                                             |X[k]|² from PFFFT's ordered real output, then each mel band's dot
@@ -30,6 +31,25 @@ function windowFunction(): FunctionBody {
     b.get(window).get(i).op(OP.i32Add).v128Load();
     b.simd(SIMD.f32x4Mul).v128Store();
   });
+  return f;
+}
+
+function finiteSumFunction(): FunctionBody {
+  const f = new FunctionBody(['i32', 'i32'], ['f32']);
+  const [values, count] = [0, 1];
+  const i = f.local('i32');
+  const end = f.local('i32');
+  const acc = f.local('v128');
+  const zero = f.local('v128');
+  f.f32x4(0).tee(acc).set(zero);
+  f.get(values).set(i);
+  f.get(values).get(count).i32(2).op(OP.i32Shl).op(OP.i32Add).set(end);
+  f.loopWhileBelow(i, end, 16, (b) => {
+    b.get(acc).get(i).v128Load().get(zero).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(acc);
+  });
+  f.get(acc).simd(SIMD.f32x4ExtractLane, 0).get(acc).simd(SIMD.f32x4ExtractLane, 1).op(OP.f32Add);
+  f.get(acc).simd(SIMD.f32x4ExtractLane, 2).get(acc).simd(SIMD.f32x4ExtractLane, 3).op(OP.f32Add);
+  f.op(OP.f32Add);
   return f;
 }
 
@@ -166,6 +186,7 @@ let bytes: Uint8Array<ArrayBuffer> | null = null;
 export function melKernelBytes(): Uint8Array<ArrayBuffer> {
   bytes ??= wasmModule({
     window: windowFunction(),
+    finiteSum: finiteSumFunction(),
     preEmphasis: preEmphasisFunction(),
     powerMel: powerMelFunction(),
     logAffine: logAffineFunction(),

@@ -12,6 +12,7 @@ export interface OrderedFloat32Transform {
 
 interface KernelExports {
   window(signal: number, window: number, frame: number, bytes: number): void;
+  finiteSum(values: number, count: number): number;
   preEmphasis(signal: number, count: number, coefficient: number): void;
   powerMel(spectrum: number, power: number, half: number, table: number, weights: number, out: number, nMels: number, stride: number, peak: number): void;
   logAffine(values: number, count: number, add: number, floor: number, scale: number, shift: number, clampAt: number): void;
@@ -131,6 +132,14 @@ export class SimdMelKernel {
     const have = this.memory.buffer.byteLength;
     if (needed > have) this.memory.grow(Math.ceil((needed - have) / PAGE));
     return new Float32Array(this.memory.buffer, this.signalAt, length);
+  }
+
+  /** Whether `count` floats at `offset` of the signal buffer are all finite (x·0 is 0 for finite x, NaN otherwise). */
+  allFinite(signal: Float32Array, offset: number, count: number): boolean {
+    const whole = count & ~3;
+    let sum = this.kernel.finiteSum(signal.byteOffset + offset * 4, whole);
+    for (let i = offset + whole; i < offset + count; i++) sum += signal[i] * 0;
+    return sum === 0;
   }
 
   /**
