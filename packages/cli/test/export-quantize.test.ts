@@ -42,16 +42,25 @@ describe('noise-classifier export --quantize (the bundled default model, real on
     expect(await labelsOf(out, clip)).toBe(await labelsOf(defaultModelPath, clip));
   }, 120_000);
 
-  it('int8: passes the gate and writes a file under a third of fp32', async () => {
-    const out = join(dir, 'default-int8.onnx');
-    // Six clips: one changed prediction is 16.7 points, so this test allows one (the 1-point default needs ~100+ clips).
-    const result = await runExport({ quantize: 'int8', model: defaultModelPath, data: CLIPS, out, maxAccuracyDrop: 20 });
-    expect(result.gate?.clips).toBe(6);
-    expect(result.gate!.dropPoints).toBeLessThanOrEqual(20);
-    expect(result.bytes).toBe(statSync(out).size);
-    expect(result.bytes).toBeLessThan(result.fp32Bytes! / 3);
-    expect(result.metadata.labels).toEqual(readOnnxModelInfo(new Uint8Array(readFileSync(defaultModelPath))).metadata.labels);
-  }, 120_000);
+  it('int8 (static, calibrated) and int8-weights: pass the gate and write files under a third of fp32', async () => {
+    for (const quantize of ['int8', 'int8-weights'] as const) {
+      const out = join(dir, `default-${quantize}.onnx`);
+      // Six clips: one changed prediction is 16.7 points, so this test allows one (the 1-point default needs ~100+ clips).
+      const result = await runExport({ quantize, model: defaultModelPath, data: CLIPS, out, maxAccuracyDrop: 20 });
+      expect(result.gate?.clips).toBe(6);
+      expect(result.gate!.dropPoints).toBeLessThanOrEqual(20);
+      expect(result.bytes).toBe(statSync(out).size);
+      expect(result.bytes).toBeLessThan(result.fp32Bytes! / 3);
+      expect(result.metadata.labels).toEqual(readOnnxModelInfo(new Uint8Array(readFileSync(defaultModelPath))).metadata.labels);
+      const described = readOnnxModelInfo(new Uint8Array(readFileSync(out))).metadataProps.quantization;
+      if (quantize === 'int8') {
+        expect(described).toMatch(/^static int8/);
+        expect(result.gate!.quantized.calibrationWindows).toBeGreaterThan(6); // every window of the six clips
+      } else {
+        expect(described).toMatch(/^int8 weights/);
+      }
+    }
+  }, 180_000);
 
   it('fails the gate with E_ACCURACY_GATE and writes nothing when int8 breaks the model', async () => {
     const broken = join(dir, 'outsized.onnx');
@@ -75,7 +84,7 @@ describe('noise-classifier export --quantize (the bundled default model, real on
     await expect(runExport({ quantize: 'fp16', model: defaultModelPath, data: CLIPS, format: 'tfjs', out: dir })).rejects.toMatchObject({ code: 'E_CONFIG', field: 'format' });
     const r = await cli('export', '--quantize', 'int4', '--model', defaultModelPath, '--out', join(dir, 'x.onnx'));
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/int8, fp16/);
+    expect(r.stderr).toMatch(/int8, int8-weights, fp16/);
   });
 });
 

@@ -1,37 +1,38 @@
 /*
- * fp32 vs int8 vs fp16 (quantizeOnnx) of one ONNX model: file size and inference latency, interleaved run by run so
- * machine load hits every variant alike.
+ * fp32 vs quantised forms of one ONNX model: file size and inference latency, interleaved run by run so machine
+ * load hits every variant alike. The first file is the reference (fp32); make the others with
+ * `noise-classifier export --quantize int8|int8-weights|fp16 --model fp32.onnx --data … --out …`.
  *
  *   cd packages/models && nice -n 10 node --conditions=@noise-classifier/source --import tsx bench/quantized.bench.ts \
- *     [--model ../pipelines/models/default-model.onnx] [--runs 200] [--batches 1,8] [--threads 1] [--web]
+ *     fp32.onnx int8.onnx int8-weights.onnx fp16.onnx [--runs 200] [--batches 1,8] [--threads 1] [--web]
  *
  * onnxruntime-node runs with the options of our Node backend (graph optimisation 'all', sequential, intra-op
  * threads as given). `--web` also times onnxruntime-web's WebAssembly CPU backend in this Node process (the
  * browser's kernels, without the browser).
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { quantizeOnnx, readOnnxModelInfo } from '../src/index';
+import { readOnnxModelInfo } from '../src/index';
 
 type Ort = typeof import('onnxruntime-node');
 interface Variant { label: string; bytes: Uint8Array }
 interface Timed { label: string; runtime: string; batch: number; times: number[]; size: number }
 
-const args = Object.fromEntries(
-  process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1]?.startsWith('--') || all[i + 1] === undefined ? 'true' : all[i + 1]!]] : [])),
-);
-const modelPath = args.model ?? fileURLToPath(new URL('../../pipelines/models/default-model.onnx', import.meta.url));
+const argv = process.argv.slice(2);
+const files = argv.filter((a, i) => !a.startsWith('--') && !(argv[i - 1]?.startsWith('--') && argv[i - 1] !== '--web'));
+const args = Object.fromEntries(argv.flatMap((a, i) => (a.startsWith('--') ? [[a.slice(2), argv[i + 1] === undefined || argv[i + 1]!.startsWith('--') ? 'true' : argv[i + 1]!]] : [])));
+if (files.length < 2) {
+  console.error('usage: quantized.bench.ts fp32.onnx quantised.onnx… [--runs N] [--batches 1,8] [--threads 1] [--web]');
+  process.exit(2);
+}
 const runs = Number(args.runs ?? 200);
 const batches = String(args.batches ?? '1,8').split(',').map(Number);
 const threads = Number(args.threads ?? 1);
 
-const fp32 = new Uint8Array(readFileSync(modelPath));
-const variants: Variant[] = [
-  { label: 'fp32', bytes: fp32 },
-  { label: 'int8', bytes: quantizeOnnx(fp32, { mode: 'int8' }).bytes },
-  { label: 'fp16', bytes: quantizeOnnx(fp32, { mode: 'fp16' }).bytes },
-];
+const variants: Variant[] = files.map((f, i) => ({ label: i === 0 ? 'fp32' : basename(f, '.onnx'), bytes: new Uint8Array(readFileSync(f)) }));
+const fp32 = variants[0]!.bytes;
+const modelPath = files[0];
 const [, channels, height, width] = readOnnxModelInfo(fp32).inputs[0]!.shape as number[];
 
 console.log(`model ${modelPath}; ${runs} runs per cell after 10 warm-up runs; ${threads} thread(s); ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}`);

@@ -86,6 +86,13 @@ export {
   type OnnxAttributeMessage,
 } from './onnx/onnx-model-codec';
 export {
+  activationsToCalibrate,
+  calibrationModel,
+  calibrateActivations,
+  quantizeOnnxStatic,
+  type ActivationRange,
+} from './onnx/static-quantize-onnx';
+export {
   appendAudioSetCombinedHead,
   type CombinedHeadGraphSpec,
   type CombinedHeadSlot,

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { isNoiseClassifierError } from '@noise-classifier/config';
-import { buildModel, calibrateBatchNorm, createModelMetadata, exportOnnx, quantizeOnnx, readOnnxModelInfo, QUANTIZATION_METADATA_KEY } from '../src/index';
+import {
+  activationsToCalibrate,
+  buildModel,
+  calibrateActivations,
+  calibrateBatchNorm,
+  calibrationModel,
+  createModelMetadata,
+  exportOnnx,
+  quantizeOnnx,
+  quantizeOnnxStatic,
+  readOnnxModelInfo,
+  QUANTIZATION_METADATA_KEY,
+} from '../src/index';
+import { createOrtBackend, type OrtModuleLike } from '../src/backends/ort-backend';
 import { FLOAT16_MAX, float16BitsToFloat32, float32ToFloat16Bits } from '../src/onnx/float16';
 import { decodeOnnxModel, encodeOnnxModel, floatInitializerValues } from '../src/onnx/onnx-model-codec';
 import { tfWasm } from './tf-wasm';
@@ -42,9 +55,9 @@ describe('float16 conversion', () => {
 });
 
 describe('quantizeOnnx', () => {
-  it('int8: per-channel int8 weights with Cast + Mul; onnxruntime runs it close to fp32, the file ~4× smaller', async () => {
+  it('int8-weights: per-channel int8 weights with Cast + Mul; onnxruntime runs it close to fp32, the file ~4× smaller', async () => {
     const fp32 = await fp32Model();
-    const q = quantizeOnnx(fp32, { mode: 'int8' });
+    const q = quantizeOnnx(fp32, { mode: 'int8-weights' });
     expect(q.tensors).toBe(5); // four convolutions and the dense layer
     expect(q.bytes.byteLength).toBeLessThan(fp32.byteLength * 0.3);
     const info = readOnnxModelInfo(q.bytes);
@@ -62,10 +75,10 @@ describe('quantizeOnnx', () => {
     expect(maxAbsDiff(a.logits, b.logits)).toBeGreaterThan(0); // it really changed the weights
   });
 
-  it('int8 codes: each channel uses the full ±127 range and dequantises to within half a step', async () => {
+  it('int8-weights codes: each channel uses the full ±127 range and dequantises to within half a step', async () => {
     const fp32 = await fp32Model();
     const original = decodeOnnxModel(fp32).graph!.initializer!.find((t) => (t.dims ?? []).length === 4)!;
-    const q = decodeOnnxModel(quantizeOnnx(fp32, { mode: 'int8' }).bytes).graph!.initializer!;
+    const q = decodeOnnxModel(quantizeOnnx(fp32, { mode: 'int8-weights' }).bytes).graph!.initializer!;
     const raw = q.find((t) => t.name === `${original.name}_int8`)!.rawData!;
     const codes = new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength);
     const scales = floatInitializerValues(q.find((t) => t.name === `${original.name}_scale`)!);
@@ -94,34 +107,34 @@ describe('quantizeOnnx', () => {
     expect(maxAbsDiff(a.logits, b.logits)).toBeLessThan(0.005 * std(a.logits));
   });
 
-  it('per-tensor int8 on a model with one outsized channel loses it; per-channel does not (why per-channel is the default)', async () => {
+  it('per-tensor int8-weights on a model with one outsized channel loses it; per-channel does not (why per-channel is the default)', async () => {
     const fp32 = await fp32Model();
     const broken = withOutsizedChannel(fp32);
     const input = randomInput(SHAPE, 9);
     const reference = await runOrt(broken, input, SHAPE);
     // The rescaling is exact in fp32: the outsized model computes what the original does.
     expect(maxAbsDiff(reference.logits, (await runOrt(fp32, input, SHAPE)).logits)).toBeLessThan(1e-3 * std(reference.logits));
-    const perChannel = await runOrt(quantizeOnnx(broken, { mode: 'int8' }).bytes, input, SHAPE);
-    const perTensor = await runOrt(quantizeOnnx(broken, { mode: 'int8', perChannel: false }).bytes, input, SHAPE);
+    const perChannel = await runOrt(quantizeOnnx(broken, { mode: 'int8-weights' }).bytes, input, SHAPE);
+    const perTensor = await runOrt(quantizeOnnx(broken, { mode: 'int8-weights', perChannel: false }).bytes, input, SHAPE);
     expect(maxAbsDiff(reference.logits, perChannel.logits)).toBeLessThan(0.05 * std(reference.logits));
     expect(maxAbsDiff(reference.logits, perTensor.logits)).toBeGreaterThan(5 * maxAbsDiff(reference.logits, perChannel.logits));
   });
 
   it('refuses an unknown mode, an already quantised model and a model with nothing to quantise', async () => {
     const fp32 = await fp32Model();
-    expect(() => quantizeOnnx(fp32, { mode: 'int4' as 'int8' })).toThrow(expect.objectContaining({ code: 'E_CONFIG', field: 'mode' }));
+    expect(() => quantizeOnnx(fp32, { mode: 'int4' as 'fp16' })).toThrow(expect.objectContaining({ code: 'E_CONFIG', field: 'mode' }));
     const once = quantizeOnnx(fp32, { mode: 'fp16' }).bytes;
     const twice = (() => {
       try {
-        quantizeOnnx(once, { mode: 'int8' });
+        quantizeOnnx(once, { mode: 'int8-weights' });
       } catch (error) {
         return error;
       }
     })();
     expect(isNoiseClassifierError(twice, 'E_MODEL_FORMAT')).toBe(true);
     expect(String(twice)).toMatch(/already quantised/);
-    expect(() => quantizeOnnx(fp32, { mode: 'int8', minElements: 10_000_000 })).toThrow(/Nothing to quantise/);
-    expect(() => quantizeOnnx(new Uint8Array([1, 2, 3]), { mode: 'int8' })).toThrow(expect.objectContaining({ code: 'E_MODEL_FORMAT' }));
+    expect(() => quantizeOnnx(fp32, { mode: 'int8-weights', minElements: 10_000_000 })).toThrow(/Nothing to quantise/);
+    expect(() => quantizeOnnx(new Uint8Array([1, 2, 3]), { mode: 'int8-weights' })).toThrow(expect.objectContaining({ code: 'E_MODEL_FORMAT' }));
   });
 });
 
@@ -151,3 +164,56 @@ function withOutsizedChannel(bytes: Uint8Array): Uint8Array {
   graph.node!.splice(graph.node!.indexOf(conv) + 1, 0, { input: [`${output}_outsized`, 'undo_outsized'], output: [output], name: 'undo_outsized', opType: 'Mul' });
   return encodeOnnxModel(model);
 }
+
+describe('quantizeOnnxStatic (calibrated int8 QDQ)', () => {
+  const backend = createOrtBackend({
+    name: 'onnxruntime-node',
+    packageName: 'onnxruntime-node',
+    load: () => import('onnxruntime-node') as Promise<OrtModuleLike>,
+    sessionOptions: () => ({ executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 1 }),
+  });
+
+  async function staticModel(fp32: Uint8Array, calibrationSeeds: number[]) {
+    const activations = activationsToCalibrate(fp32);
+    const calibration = calibrationModel(fp32, activations);
+    const session = await backend.createSession({ format: 'onnx', bytes: calibration.bytes });
+    try {
+      const ranges = await calibrateActivations(session, activations, calibrationSeeds.map((seed) => ({ data: randomInput(SHAPE, seed), shape: SHAPE })));
+      return { ranges, activations, bytes: quantizeOnnxStatic(fp32, ranges) };
+    } finally {
+      await session.dispose();
+    }
+  }
+
+  it('calibrates every Conv/MaxPool activation and writes QDQ that onnxruntime runs close to fp32', async () => {
+    const fp32 = await fp32Model();
+    const { ranges, activations, bytes } = await staticModel(fp32, [11, 12]);
+    expect(activations).toContain('input');
+    expect(activations.length).toBe(9); // input + 4 × (MaxPool in, MaxPool out)
+    for (const name of activations) expect(ranges.get(name)!.max).toBeGreaterThan(ranges.get(name)!.min);
+    // After ReLU the range starts at 0: the uint8 zero point is then 0 and ReLU folds into the integer convolution.
+    const pooled = activations.filter((a) => a !== 'input');
+    for (const name of pooled) expect(ranges.get(name)!.min).toBeGreaterThanOrEqual(0);
+    const graph = decodeOnnxModel(bytes).graph!;
+    expect(graph.node!.filter((n) => n.opType === 'QuantizeLinear')).toHaveLength(9);
+    expect(graph.initializer!.filter((t) => t.dataType === 6)).toHaveLength(8); // 4 int32 biases + their zero points
+    expect(readOnnxModelInfo(bytes).metadataProps[QUANTIZATION_METADATA_KEY]).toMatch(/^static int8/);
+
+    const input = randomInput(SHAPE, 13); // not a calibration batch
+    const [a, b] = await Promise.all([runOrt(fp32, input, SHAPE), runOrt(bytes, input, SHAPE)]);
+    expect(maxAbsDiff(a.logits, b.logits)).toBeLessThan(0.1 * std(a.logits));
+    expect(maxAbsDiff(a.logits, b.logits)).toBeGreaterThan(0);
+  });
+
+  it('needs at least one calibration window and a range for every activation', async () => {
+    const fp32 = await fp32Model();
+    const activations = activationsToCalibrate(fp32);
+    const session = await backend.createSession({ format: 'onnx', bytes: calibrationModel(fp32, activations).bytes });
+    try {
+      await expect(calibrateActivations(session, activations, [])).rejects.toMatchObject({ code: 'E_DATASET' });
+    } finally {
+      await session.dispose();
+    }
+    expect(() => quantizeOnnxStatic(fp32, new Map())).toThrow(expect.objectContaining({ code: 'E_CONFIG', field: 'ranges' }));
+  });
+});

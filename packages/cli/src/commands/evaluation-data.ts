@@ -30,3 +30,8 @@ export async function loadEvaluationData(data: string | readonly string[], optio
         );
   return options.fold === undefined ? dataset : dataset.splitByFold(options.fold).val;
 }
+
+/** The clips of `data` outside `fold` (what a model trained with that fold held out did train on). */
+export async function loadOtherFolds(data: string | readonly string[], fold: number): Promise<NoiseDataset> {
+  return (await loadEvaluationData(data)).splitByFold(fold).train;
+}

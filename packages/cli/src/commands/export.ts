@@ -16,12 +16,12 @@ import {
   type ModelMetadata,
 } from '@noise-classifier/models';
 import { readModelFile, writeFileAtomic } from '@noise-classifier/runtime-node';
-import { ONNX_QUANTIZATIONS, readOnnxModelInfo, type OnnxQuantization } from '@noise-classifier/models';
+import { readOnnxModelInfo } from '@noise-classifier/models';
 import type * as Tf from '@tensorflow/tfjs';
 import type { CliIo, CommandModule } from './command-module';
 import { resolveCheckpointDir } from './export-checkpoint';
-import { loadEvaluationData } from './evaluation-data';
-import { DEFAULT_MAX_ACCURACY_DROP, quantizeWithAccuracyGate, type QuantizeGateResult } from './quantize-gate';
+import { loadEvaluationData, loadOtherFolds } from './evaluation-data';
+import { CLI_QUANTIZATIONS, DEFAULT_MAX_ACCURACY_DROP, quantizeWithAccuracyGate, type CliQuantization, type QuantizeGateResult } from './quantize-gate';
 
 export const EXPORT_FORMATS = ['onnx', 'tfjs', 'torchscript'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -43,7 +43,7 @@ export interface ExportOptions {
   /** Or: an existing fp32 ONNX file (only with `quantize`). */
   readonly model?: string;
   /** Write the model quantised (ONNX only), after the accuracy gate on `data` passes. */
-  readonly quantize?: OnnxQuantization;
+  readonly quantize?: CliQuantization;
   /** Held-out clips for the accuracy gate: manifests or folders (pooled), optionally one `fold`. */
   readonly data?: string | readonly string[];
   readonly fold?: number;
@@ -148,8 +148,8 @@ export async function runExport(options: ExportOptions): Promise<ExportResult> {
  */
 async function exportQuantized(options: ExportOptions, format: ExportFormat): Promise<ExportResult> {
   const mode = options.quantize!;
-  if (!ONNX_QUANTIZATIONS.includes(mode)) {
-    throw new NoiseClassifierError('E_CONFIG', 'unknown --quantize mode', { field: 'quantize', expected: ONNX_QUANTIZATIONS.join(' or '), received: describeValue(mode) });
+  if (!CLI_QUANTIZATIONS.includes(mode)) {
+    throw new NoiseClassifierError('E_CONFIG', 'unknown --quantize mode', { field: 'quantize', expected: CLI_QUANTIZATIONS.join(', '), received: describeValue(mode) });
   }
   if (format !== 'onnx') {
     throw new NoiseClassifierError('E_CONFIG', '--quantize writes ONNX models only', { field: 'format', expected: 'onnx', received: JSON.stringify(format) });
@@ -182,8 +182,11 @@ async function exportQuantized(options: ExportOptions, format: ExportFormat): Pr
     }
   }
   const dataset = await loadEvaluationData(data, options.fold === undefined ? {} : { fold: options.fold });
+  // Static int8 calibrates on the other folds when there are any, so the gate measures on clips calibration never saw.
+  const calibration = options.fold === undefined ? undefined : await loadOtherFolds(data, options.fold);
   const gate = await quantizeWithAccuracyGate(fp32, mode, dataset, {
     maxDropPoints: maxDrop,
+    ...(calibration && calibration.length > 0 ? { calibration } : {}),
     ...(options.onGateProgress ? { onProgress: options.onGateProgress } : {}),
   });
   await writeFileAtomic(options.out, gate.quantized.bytes);
@@ -255,7 +258,11 @@ export const exportCommand: CommandModule = {
       .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).default('onnx'))
       .option('--seed <n>', 'seed for the random weights', integer)
       .requiredOption('--out <path>', 'output .onnx file, or directory for --format tfjs')
-      .addOption(new Option('--quantize <mode>', 'write int8 (weights, per-channel) or fp16 (weights) ONNX, if the accuracy gate passes').choices([...ONNX_QUANTIZATIONS]))
+      .addOption(
+        new Option('--quantize <mode>', 'write a quantised ONNX model if the accuracy gate passes: int8 (static, calibrated: integer convolutions), int8-weights or fp16 (weights only)').choices([
+          ...CLI_QUANTIZATIONS,
+        ]),
+      )
       .option('--model <model.onnx>', 'with --quantize: an existing fp32 ONNX model (e.g. the bundled default model)')
       .option('--data <manifest.csv|folder...>', 'with --quantize: held-out clips for the accuracy gate (manifests or class folders, pooled)')
       .option('--fold <k>', 'with --quantize: only this fold of --data (the fold the model did not train on)', (v: string) => {
@@ -279,7 +286,7 @@ export const exportCommand: CommandModule = {
           out: opts.out as string,
           seed: opts.seed as number | undefined,
           model: opts.model as string | undefined,
-          quantize: opts.quantize as OnnxQuantization | undefined,
+          quantize: opts.quantize as CliQuantization | undefined,
           data: opts.data as string[] | undefined,
           fold: opts.fold as number | undefined,
           maxAccuracyDrop: opts.maxAccuracyDrop as number | undefined,
@@ -290,7 +297,7 @@ export const exportCommand: CommandModule = {
           const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
           io.stdout(
             `accuracy gate: ${g.quantized.mode} ${pct(g.quantizedAccuracy)} vs fp32 ${pct(g.fp32Accuracy)} on ${g.clips} held-out clips (drop ${g.dropPoints.toFixed(1)} points): passed\n` +
-              `${g.quantized.description}; ${g.quantized.tensors} weight tensors (${g.quantized.values.toLocaleString('en-US')} values)\n` +
+              `${g.quantized.description}${g.quantized.calibrationWindows === undefined ? '' : `; calibrated on ${g.quantized.calibrationWindows} windows`}\n` +
               `${result.out}: ${(result.bytes / 1e6).toFixed(2)} MB (fp32 ${((result.fp32Bytes ?? 0) / 1e6).toFixed(2)} MB)\n`,
           );
           return;

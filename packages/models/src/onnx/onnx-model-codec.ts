@@ -34,6 +34,7 @@ export interface OnnxGraphMessage {
   node?: OnnxNodeMessage[];
   initializer?: OnnxTensorMessage[];
   input?: { name?: string; [field: string]: unknown }[];
+  output?: { name?: string; [field: string]: unknown }[];
   [field: string]: unknown;
 }
 

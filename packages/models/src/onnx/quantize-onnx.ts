@@ -9,8 +9,8 @@ import {
   type OnnxTensorMessage,
 } from './onnx-model-codec';
 
-/** The stored forms `quantizeOnnx` writes. */
-export const ONNX_QUANTIZATIONS = ['int8', 'fp16'] as const;
+/** The weight-only forms `quantizeOnnx` writes (static int8 with calibrated activations: static-quantize-onnx.ts). */
+export const ONNX_QUANTIZATIONS = ['int8-weights', 'fp16'] as const;
 export type OnnxQuantization = (typeof ONNX_QUANTIZATIONS)[number];
 
 /** metadata_props key that records how a model was quantised (absent on fp32 models). */
@@ -18,7 +18,7 @@ export const QUANTIZATION_METADATA_KEY = 'quantization';
 
 export interface QuantizeOnnxOptions {
   /**
-   * `int8`: Conv/Gemm/MatMul weights stored as int8 with a float scale per output channel, each followed by
+   * `int8-weights`: Conv/Gemm/MatMul weights stored as int8 with a float scale per output channel, each followed by
    * `Cast` to float32 and `Mul` by its scales. Activations stay float32 (no calibration needed). onnxruntime's
    * constant folding turns Cast + Mul back into fp32 weights when the session loads, so the model runs at fp32
    * speed from a quarter of the file. (A `DequantizeLinear` in their place is not folded — onnxruntime keeps it for
@@ -27,7 +27,7 @@ export interface QuantizeOnnxOptions {
    * fp16 storage; compute stays float32, which onnxruntime's CPU and WebAssembly kernels require).
    */
   readonly mode: OnnxQuantization;
-  /** int8 only: one scale per output channel (default, far more accurate) or one per tensor. */
+  /** int8-weights only: one scale per output channel (default, far more accurate) or one per tensor. */
   readonly perChannel?: boolean;
   /** Initialisers with fewer values stay float32 (biases, small constants); default 256. */
   readonly minElements?: number;
@@ -74,7 +74,7 @@ export function quantizeOnnx(bytes: Uint8Array, options: QuantizeOnnxOptions): Q
     });
   }
   const perChannel = options.perChannel ?? true;
-  const rewrite = options.mode === 'int8' ? int8WeightRewrite(model, perChannel) : fp16Rewrite;
+  const rewrite = options.mode === 'int8-weights' ? int8WeightRewrite(model, perChannel) : fp16Rewrite;
   const graph = model.graph!;
   const prologue: OnnxNodeMessage[] = [];
   const replaced = new Set<string>();
@@ -93,7 +93,7 @@ export function quantizeOnnx(bytes: Uint8Array, options: QuantizeOnnxOptions): Q
     values += size;
   }
   if (replaced.size === 0) {
-    throw new NoiseClassifierError('E_MODEL_FORMAT', `Nothing to quantise: no float32 ${options.mode === 'int8' ? 'Conv/Gemm/MatMul weight' : 'initialiser'} with at least ${minElements} values`, {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `Nothing to quantise: no float32 ${options.mode === 'int8-weights' ? 'Conv/Gemm/MatMul weight' : 'initialiser'} with at least ${minElements} values`, {
       field: 'graph.initializer',
       expected: `float32 weights of at least ${minElements} values`,
       received: `${graph.initializer?.length ?? 0} initialisers`,
@@ -105,7 +105,7 @@ export function quantizeOnnx(bytes: Uint8Array, options: QuantizeOnnxOptions): Q
   // Old-style models also list initialisers as graph inputs; the replaced names are now node outputs.
   graph.input = (graph.input ?? []).filter((i) => !replaced.has(i.name ?? ''));
   const description =
-    options.mode === 'int8'
+    options.mode === 'int8-weights'
       ? `int8 weights (${perChannel ? 'per-channel' : 'per-tensor'} symmetric; Cast + Mul, folded to float32 at load), float32 compute`
       : 'float16 weights (Cast to float32), float32 compute';
   model.metadataProps = [...(model.metadataProps ?? []), { key: QUANTIZATION_METADATA_KEY, value: description }];
