@@ -14,7 +14,11 @@
  * random level) at a seeded random position in a 30 s excerpt; a detection is an onset event within the alarm
  * (onset from 0.5 s before its start to its end). False alarms: onset events over the full backgrounds without any
  * alarm, scaled to one hour; and tonal distractors that are not T3 (beepers, a continuous tone, the CO alarm's
- * temporal-four, mains hum). With --model, the detector also uses the model's fire_alarm probability.
+ * temporal-four, mains hum). With --model, the detector also uses the model's fire_alarm probability; for a model with
+ * an AudioSet output that is its Fire alarm / Smoke detector evidence (`modelAlarmSource` evidence 'auto').
+ * --audioset-map [frames] uses EfficientAT mn04 with the published AudioSet weights (windows of `frames`, default
+ * 500 = 5 s) as that model. --model-weight / --pattern-weight override the detector's fusion weights (diagnostics:
+ * --pattern-weight 0 --model-weight 1 is the model evidence alone).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +31,7 @@ import { NoiseClassifierService } from '../src/service/noise-classifier-service'
 import { createPrng } from '../src/synthetic/prng';
 import { generateSyntheticClip, mixAtSnr } from '../src/synthetic/synthetic-clips';
 import { sharedDatasetPath } from '../../../tooling/shared-data';
+import { audioSetOnlyModel } from '../test/helpers/audioset-model';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce<[string, string][]>((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]?.startsWith('--') || all[i + 1] === undefined ? 'true' : all[i + 1]]] : acc), []),
@@ -76,6 +81,8 @@ async function runDetector(x: Float32Array, service: NoiseClassifierService | nu
   const detector = new EmergencyNoiseDetector({
     sampleRate: RATE,
     ...(service ? { model: modelAlarmSource(service, { sampleRate: RATE }) } : {}),
+    ...(args['model-weight'] ? { modelWeight: Number(args['model-weight']) } : {}),
+    ...(args['pattern-weight'] ? { patternWeight: Number(args['pattern-weight']) } : {}),
   });
   const events: EmergencyEvent[] = [];
   const chunk = Math.round(RATE * 0.1); // 100 ms chunks, as from a microphone
@@ -100,12 +107,17 @@ function median(v: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const service = args.model ? await NoiseClassifierService.create({ modelPath: args.model, runtime: nodeRuntime }) : null;
+  const audioSetFrames = args['audioset-map'] === undefined ? undefined : args['audioset-map'] === 'true' ? 500 : Number(args['audioset-map']);
+  const service = audioSetFrames !== undefined
+    ? await NoiseClassifierService.create({ model: await audioSetOnlyModel(audioSetFrames), runtime: nodeRuntime, config: { numThreads: 1 } })
+    : args.model ? await NoiseClassifierService.create({ modelPath: args.model, runtime: nodeRuntime }) : null;
+  const modelName = audioSetFrames !== undefined ? `mn04 AudioSet (${audioSetFrames}-frame windows)` : args.model;
   const t0 = performance.now();
   const backgrounds = await loadBackgrounds();
   const totalSeconds = backgrounds.reduce((n, b) => n + b.samples.length / RATE, 0);
   console.log(`backgrounds: ${backgrounds.length} streams, ${(totalSeconds / 60).toFixed(1)} min at ${RATE} Hz (loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  console.log(`detector: ${service ? `T3 pattern + model ${args.model}` : 'T3 pattern only (signal processing)'}`);
+  console.log(`detector: ${service ? `T3 pattern + model ${modelName}${service.hasAudioSetOutput ? ' (AudioSet Fire alarm / Smoke detector evidence)' : ' (fire_alarm label)'}` : 'T3 pattern only (signal processing)'}` +
+    `${args['model-weight'] || args['pattern-weight'] ? `, weights pattern ${args['pattern-weight'] ?? 1} model ${args['model-weight'] ?? 0.4}` : ''}`);
 
   // False alarms on clean backgrounds.
   let falseAlarms = 0;

@@ -179,6 +179,17 @@ describe('fitAudioSetCombiner', () => {
     expect(noise.heldOutTop1).toBeLessThan(0.3);
   });
 
+  it('weighs clips of mapped labels as much as clips of trained labels by default (mappedShare 0.5)', () => {
+    const data = examples(2);
+    const options = { trainedLabels, mappedLabels };
+    const balanced = fitAudioSetCombiner(data, options);
+    const natural = fitAudioSetCombiner(data, { ...options, mappedShare: null });
+    // Unweighted, mapped truth is 1 pair in 4 here: the fit favours the head, so held-out labels win less often.
+    expect(natural.mappedOffset).toBeLessThan(balanced.mappedOffset);
+    expect(natural.heldOutTop1).toBeLessThan(balanced.heldOutTop1);
+    expect(() => fitAudioSetCombiner(data, { ...options, mappedShare: 1 })).toThrow(expect.objectContaining({ field: 'mappedShare' }));
+  });
+
   it('refuses clips of labels outside the head and heads without a mapped label', () => {
     const data = examples(6).slice(0, 2);
     expect(() => fitAudioSetCombiner([{ ...data[0], label: 'subway' }], { trainedLabels, mappedLabels })).toThrow(

@@ -22,6 +22,12 @@ export interface FitCombinerOptions {
    * calibration clips perfectly, the likelihood alone would grow both numbers without end.
    */
   readonly ridge?: number;
+  /**
+   * Share of the total weight given to clips whose true label is the held-out (mapped) one, in (0, 1); default 0.5:
+   * a clip of a mapped label counts as much as a clip of a trained label, so neither side swamps the other. `null`
+   * weighs every pair alike, which makes mapped truth as rare as one label among the trained ones (the head wins).
+   */
+  readonly mappedShare?: number | null;
 }
 
 export interface FitCombinerResult extends AudioSetCombinerParams {
@@ -39,6 +45,8 @@ export interface FitCombinerResult extends AudioSetCombinerParams {
 const DEFAULT_RIDGE = 1e-3;
 
 interface Pair {
+  /** Weight in the mean (see `mappedShare`). */
+  weight: number;
   /** logit(evidence) of the competing mapped labels; index 0 is the held-out label. */
   readonly s: Float64Array;
   /** True label is the held-out (mapped) label. */
@@ -69,7 +77,7 @@ export function fitAudioSetCombiner(examples: readonly CombinerExample[], option
       received: describeValue(trainedLabels),
     });
   }
-  const pairs = buildPairs(examples, trainedLabels, mappedLabels, heldOutLabels);
+  const pairs = weighPairs(buildPairs(examples, trainedLabels, mappedLabels, heldOutLabels), checkShare(options.mappedShare));
   const ridge = options.ridge ?? DEFAULT_RIDGE;
   let theta: [number, number] = [1, 0];
   let current = meanLoss(pairs, theta, ridge);
@@ -112,7 +120,7 @@ export function audioSetCombinerLoss(
   params: AudioSetCombinerParams,
 ): number {
   const heldOutLabels = options.trainedLabels.filter((l) => audioSetMapEntry(l)?.kind === 'mapped');
-  const pairs = buildPairs(examples, options.trainedLabels, options.mappedLabels, heldOutLabels);
+  const pairs = weighPairs(buildPairs(examples, options.trainedLabels, options.mappedLabels, heldOutLabels), checkShare(options.mappedShare));
   return meanLoss(pairs, [params.mappedScale, params.mappedOffset], options.ridge ?? DEFAULT_RIDGE).loss;
 }
 
@@ -161,6 +169,7 @@ function buildPairs(
       for (let c = 0; c < t; c++) if (c !== heldIndex) sum += Math.exp(example.headLogits[c] - max);
       const logSum = max + Math.log(sum);
       pairs.push({
+        weight: 1,
         s,
         mappedTruth,
         headLogProb: mappedTruth ? 0 : example.headLogits[truth] - logSum,
@@ -169,6 +178,29 @@ function buildPairs(
     });
   });
   return pairs;
+}
+
+/** Gives mapped-truth pairs `share` of the total weight (the rest to trained-truth pairs); null leaves weights at 1. */
+function weighPairs(pairs: Pair[], share: number | null): Pair[] {
+  if (share === null) return pairs;
+  const mapped = pairs.filter((p) => p.mappedTruth).length;
+  const trained = pairs.length - mapped;
+  if (mapped === 0 || trained === 0) return pairs;
+  for (const p of pairs) p.weight = p.mappedTruth ? (share * pairs.length) / mapped : ((1 - share) * pairs.length) / trained;
+  return pairs;
+}
+
+function checkShare(share: number | null | undefined): number | null {
+  if (share === undefined) return 0.5;
+  if (share === null) return null;
+  if (!(share > 0 && share < 1)) {
+    throw new NoiseClassifierError('E_CONFIG', 'mappedShare must lie strictly between 0 and 1', {
+      field: 'mappedShare',
+      expected: 'a number in (0, 1), or null for unweighted pairs',
+      received: describeValue(share),
+    });
+  }
+  return share;
 }
 
 /**
@@ -183,7 +215,10 @@ function meanLoss(pairs: readonly Pair[], [a, b]: [number, number], ridge: numbe
   let haa = 0;
   let hab = 0;
   let hbb = 0;
+  let total = 0;
   for (const p of pairs) {
+    const w = p.weight;
+    total += w;
     let max = 0; // the head component's logit
     for (const s of p.s) max = Math.max(max, a * s + b);
     let z = Math.exp(-max);
@@ -191,30 +226,30 @@ function meanLoss(pairs: readonly Pair[], [a, b]: [number, number], ridge: numbe
     let m1 = 0;
     let mss = 0;
     for (const s of p.s) {
-      const w = Math.exp(a * s + b - max);
-      z += w;
-      ms += w * s;
-      m1 += w;
-      mss += w * s * s;
+      const e = Math.exp(a * s + b - max);
+      z += e;
+      ms += e * s;
+      m1 += e;
+      mss += e * s * s;
     }
     ms /= z;
     m1 /= z;
     mss /= z;
     const logZ = max + Math.log(z);
     if (p.mappedTruth) {
-      loss += logZ - (a * p.s[0] + b);
-      ga += ms - p.s[0];
-      gb += m1 - 1;
+      loss += w * (logZ - (a * p.s[0] + b));
+      ga += w * (ms - p.s[0]);
+      gb += w * (m1 - 1);
     } else {
-      loss += logZ - p.headLogProb;
-      ga += ms;
-      gb += m1;
+      loss += w * (logZ - p.headLogProb);
+      ga += w * ms;
+      gb += w * m1;
     }
-    haa += mss - ms * ms;
-    hab += ms - ms * m1;
-    hbb += m1 - m1 * m1;
+    haa += w * (mss - ms * ms);
+    hab += w * (ms - ms * m1);
+    hbb += w * (m1 - m1 * m1);
   }
-  const n = pairs.length;
+  const n = total;
   return {
     loss: loss / n + (ridge / 2) * ((a - 1) ** 2 + b ** 2),
     gradient: [ga / n + ridge * (a - 1), gb / n + ridge * b] as const,
