@@ -41,6 +41,7 @@ export {
   type CombinedHeadSpec,
   type CombinedHeadLayout,
 } from './audioset/combined-head';
+export { combinerExamples, combineModelWithAudioSet } from './audioset/combine-model';
 export {
   fitAudioSetCombiner,
   audioSetCombinerLoss,

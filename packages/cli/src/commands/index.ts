@@ -1,4 +1,5 @@
 import { classifyCommand } from './classify';
+import { combineCommand } from './combine';
 import type { CommandModule } from './command-module';
 import { evaluateCommand } from './evaluate';
 import { exportCommand } from './export';
@@ -9,4 +10,4 @@ import { trainCommand } from './train';
 import { workerCommand } from './worker';
 
 /** Every CLI command, in help order. A new command is a module in this folder plus one line here. */
-export const COMMANDS: readonly CommandModule[] = [featuresCommand, classifyCommand, trainCommand, evaluateCommand, exportCommand, inspectCommand, serveCommand, workerCommand];
+export const COMMANDS: readonly CommandModule[] = [featuresCommand, classifyCommand, trainCommand, evaluateCommand, exportCommand, combineCommand, inspectCommand, serveCommand, workerCommand];
