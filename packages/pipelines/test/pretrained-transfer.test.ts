@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NoiseClassifierError, createAudioFeatureConfig } from '@noise-classifier/config';
 import { loadTf, readOnnxModelInfo } from '@noise-classifier/models';
-import { nodeRuntime } from '@noise-classifier/runtime-node';
+import { nodeRuntime, onnxRuntimeNodeBackend } from '@noise-classifier/runtime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NoiseDataset } from '../src/data/noise-dataset';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
@@ -13,6 +13,8 @@ import { selectTrainingBackend } from '../src/training/training-backend';
 import { EFFICIENTAT_MN04, loadPretrainedBackbone } from '../src/training/pretrained/pretrained-backbone';
 import { resolvePretrainedLocation } from '../src/training/pretrained/pretrained-location';
 import { trainPretrained } from '../src/training/pretrained/train-pretrained';
+import { embedWindows } from '../src/training/pretrained/window-embeddings';
+import { datasetSource } from '../src/training/window-source';
 import { untrainedOnnx } from './helpers/untrained-model';
 import { sharedDatasetPath, sharedPretrainedPath } from '../../../tooling/shared-data';
 
@@ -116,6 +118,33 @@ describe('loadPretrainedBackbone: bad weights are typed errors naming the file (
     expect(error.field).toMatch(/^featureConfig\./);
     backbone.model.dispose();
   });
+});
+
+describe('embedWindows', () => {
+  it('onnxruntime-node gives the tfjs embeddings (and AudioSet scores) of the same windows', async () => {
+    const tf = await loadTf();
+    await selectTrainingBackend(tf, 'wasm');
+    const backbone = await loadPretrainedBackbone(MN04_FOLDER, { tf, readFile: readBytes, windowFrames: WINDOW_FRAMES });
+    const data = new NoiseDataset(FEW_SHOT_TRAIN.slice(0, 2).map((c) => c.path), FEW_SHOT_TRAIN.slice(0, 2).map((c) => c.label), { files: nodeRuntime, featureConfig: backbone.featureConfig });
+    const source = datasetSource(data);
+    const viaTfjs = await embedWindows(tf, backbone, source, { input: 'embedding+audioset' });
+    const viaOrt = await embedWindows(tf, backbone, source, { input: 'embedding+audioset', backend: onnxRuntimeNodeBackend });
+    expect(viaOrt.items).toEqual(viaTfjs.items);
+    expect(viaTfjs.vectors[0]).toHaveLength(384 + 527);
+    // 5-s clips in 1-s windows with a hop of one window: 5 or 6 windows each.
+    expect(viaTfjs.size).toBeGreaterThanOrEqual(10);
+    viaTfjs.vectors.forEach((v, k) => {
+      const o = viaOrt.vectors[k]!;
+      let diff = 0;
+      let norm = 0;
+      v.forEach((x, j) => {
+        diff = Math.max(diff, Math.abs(x - o[j]!));
+        norm = Math.max(norm, Math.abs(x));
+      });
+      expect(diff / norm).toBeLessThan(1e-4);
+    });
+    backbone.model.dispose();
+  }, 120_000);
 });
 
 describe('few-shot transfer learning on a frozen mn04 (Node; the same code runs in browsers)', () => {

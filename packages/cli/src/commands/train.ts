@@ -25,13 +25,15 @@ import {
   type TrainingProgress,
 } from '@noise-classifier/pipelines';
 import { createWorkerGradientHelper, onnxRuntimeAvailable, onnxRuntimeGradientEngine } from '@noise-classifier/pipelines/node';
-import { writeFileAtomic } from '@noise-classifier/runtime-node';
+import { onnxRuntimeNodeBackend, writeFileAtomic } from '@noise-classifier/runtime-node';
 import type { Command } from 'commander';
 import type { CliIo, CommandModule } from './command-module';
 
 export interface TrainCommandOptions {
   data: string[];
   valFold?: number;
+  /** Folds left out entirely (neither trained on nor validated on): recipe choices with a test fold untouched. */
+  excludeFold?: number[];
   valSplit?: number;
   arch: string;
   epochs: number;
@@ -130,6 +132,7 @@ export function registerTrainCommand(program: Command, io: CliIo = defaultIo): C
     .description('Train a model on labelled audio (manifest.csv with file,label[,fold], or one folder per class)')
     .requiredOption('--data <manifest.csv|folder>', 'training data; repeat to merge several datasets', collect, [])
     .option('--val-fold <k>', 'hold out fold k (manifest fold column) for validation', number('val-fold', 0, 1e6, true))
+    .option('--exclude-fold <k>', 'leave fold k out entirely (repeatable): choose a recipe with --val-fold on the other folds while the test fold stays untouched', (v: string, prev: number[]) => [...prev, number('exclude-fold', 0, 1e6, true)(v)], [] as number[])
     .option('--val-split <f>', 'hold out this fraction of each class for validation', number('val-split', 0.01, 0.9))
     .option('--arch <name>', 'architecture (cnn_small, efficientnet_b0 … efficientnet_b3)', 'cnn_small')
     .option('--epochs <n>', 'epochs', number('epochs', 1, 100000, true), 30)
@@ -288,6 +291,15 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
       { files, cache, featureConfig, folds: [...all.folds, ...clips.map((_, i) => (folds.length ? folds[i % folds.length] : undefined))] },
     );
   }
+  if (options.excludeFold && options.excludeFold.length > 0) {
+    const excluded = new Set(options.excludeFold);
+    if (options.valFold !== undefined && excluded.has(options.valFold)) {
+      throw new NoiseClassifierError('E_CONFIG', 'The validation fold is excluded', { field: '--exclude-fold', expected: `folds other than --val-fold ${options.valFold}`, received: options.excludeFold.join(', ') });
+    }
+    const kept = all.folds.map((f, i) => (f !== undefined && excluded.has(f) ? -1 : i)).filter((i) => i >= 0);
+    log(`excluded fold(s) ${options.excludeFold.join(', ')}: ${all.length - kept.length} clips left out`);
+    all = all.subset(kept);
+  }
   // SpecAugment mask widths scale with the window: the defaults (12 of 128 bins, 16 of 128 frames) are the seed's.
   const augment = options.augment
     ? {
@@ -345,6 +357,8 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
       headInput: parseHeadInput(options.headInput ?? 'embedding'),
       headDropout: options.dropout,
       crops: options.crops ?? 0,
+      // The frozen backbone runs on onnxruntime-node when it loads (same numbers as tfjs, ~20× faster here).
+      ...(engine === 'onnxruntime' ? { embeddingBackend: onnxRuntimeNodeBackend } : {}),
       fineTune: options.freezeBackbone === false
         ? {
           epochs: options.fineTuneEpochs ?? 10,
@@ -418,6 +432,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     seed: options.seed,
     data: options.data.map((d) => d.replace(/^.*\/(shared\/datasets\/)/, '$1')),
     syntheticClipsPerClass: options.synthetic,
+    ...(options.excludeFold && options.excludeFold.length > 0 ? { excludedFolds: options.excludeFold } : {}),
     ...(members > 1 ? { ensemble: members, memberBestEpochs: outcomes.map((o) => o.bestEpoch) } : {}),
     ...(options.windowsPerClip ? { windowsPerClip: options.windowsPerClip } : {}),
     ...(options.eqAugment ? { eqAugmentDb: options.eqAugment } : {}),

@@ -1,6 +1,6 @@
 import { NoiseClassifierError, createModelConfig, createTrainingConfig, type AudioFeatureConfig, type ModelConfig, type TrainingConfig } from '@noise-classifier/config';
 import type { Random } from '@noise-classifier/features';
-import type { TfModule } from '@noise-classifier/models';
+import type { InferenceBackend, TfModule } from '@noise-classifier/models';
 import type * as tfType from '@tensorflow/tfjs';
 import type { NoiseDataset } from '../../data/noise-dataset';
 import type { CheckpointStore } from '../checkpoint';
@@ -37,6 +37,8 @@ export interface TrainPretrainedOptions {
    */
   readonly crops?: number;
   readonly cropSeed?: number;
+  /** Runs the frozen backbone for the embeddings (Node: onnxruntime-node's backend, much faster); default tfjs. */
+  readonly embeddingBackend?: InferenceBackend;
   /** After the head: fine-tune the whole network (head included) with the data's augmentation. Default: none. */
   readonly fineTune?: FineTuneStage | null;
   readonly onEmbedProgress?: (done: number, total: number, phase: 'train' | 'validation') => void;
@@ -91,11 +93,13 @@ export async function trainPretrained(
   const prng = options.crops ? (await import('@noise-classifier/features')).createRandom(options.cropSeed ?? trainingConfig.seed) : undefined;
   const trainEmb = await embedWindows(tf, backbone, datasetSource(trainSet), {
     input, crops: options.crops ?? 0, ...(prng ? { prng: prng as Random } : {}),
+    ...(options.embeddingBackend ? { backend: options.embeddingBackend } : {}),
     onProgress: (d, n) => options.onEmbedProgress?.(d, n, 'train'),
   });
   const valEmb = valSet
     ? await embedWindows(tf, backbone, datasetSource(valSet.subset(valSet.sources.map((_, i) => i), { augment: false })), {
       input, onProgress: (d, n) => options.onEmbedProgress?.(d, n, 'validation'),
+      ...(options.embeddingBackend ? { backend: options.embeddingBackend } : {}),
     })
     : null;
   const embedSeconds = (Date.now() - t0) / 1000;
@@ -132,7 +136,10 @@ export async function trainPretrained(
   if (options.fineTune) {
     fineTuning = await fineTuneAll(tf, backbone, features, head, trainSet, valSet, trainingConfig, options.fineTune, trainerOptions, dropout);
   }
-  const validationProbabilities = valSet ? await predictSource(tf, model, datasetSource(valSet.subset(valSet.sources.map((_, i) => i), { augment: false }))) : [];
+  // Without fine-tuning the model is the head on the same embeddings: score the validation clips from them.
+  const validationProbabilities = !valSet ? []
+    : fineTuning ? await predictSource(tf, model, datasetSource(valSet.subset(valSet.sources.map((_, i) => i), { augment: false })))
+      : await predictSource(tf, headModel, clipMeanSource(valEmb!, labels, valSet.length));
   const modelConfig = createModelConfig({
     architecture: backbone.spec.architecture,
     labels: [...labels],

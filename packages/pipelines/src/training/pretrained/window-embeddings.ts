@@ -1,5 +1,13 @@
 import type { Random } from '@noise-classifier/features';
-import { ONNX_AUDIOSET_LOGITS_NAME, type TfModule } from '@noise-classifier/models';
+import { AUDIOSET_CLASSES } from '@noise-classifier/config';
+import {
+  EFFICIENTAT_EMBEDDING_LAYER,
+  ONNX_AUDIOSET_LOGITS_NAME,
+  createModelMetadata,
+  exportOnnx,
+  type InferenceBackend,
+  type TfModule,
+} from '@noise-classifier/models';
 import type * as tfType from '@tensorflow/tfjs';
 import type { WindowSource } from '../window-source';
 import type { PretrainedBackbone } from './pretrained-backbone';
@@ -41,6 +49,11 @@ export interface EmbedOptions {
   readonly prng?: Random;
   /** Windows per forward pass (default 32). */
   readonly batchSize?: number;
+  /**
+   * Run the backbone through this inference backend (e.g. onnxruntime-node: the backbone is exported to ONNX once)
+   * instead of tfjs — the same numbers, many times faster on a CPU. Default: tfjs.
+   */
+  readonly backend?: InferenceBackend;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -49,20 +62,18 @@ export interface EmbedOptions {
  * so a head can train on the vectors in seconds. The source's windows must match the backbone's input.
  */
 export async function embedWindows(tf: TfModule, backbone: PretrainedBackbone, source: WindowSource, options: EmbedOptions = {}): Promise<WindowEmbeddings> {
-  const extractor = tf.model({ inputs: backbone.model.inputs, outputs: headInputTensor(tf, backbone, options.input ?? 'embedding') });
+  const input = options.input ?? 'embedding';
   const [, h, w] = source.inputShape;
   const batchSize = options.batchSize ?? 32;
+  const run = options.backend ? await onnxExtractor(backbone, options.backend, input, h, w) : tfjsExtractor(tf, backbone, input, h, w);
   const vectors: Float32Array[] = [];
   const items: number[] = [];
   const pending: { data: Float32Array; item: number }[] = [];
-  const flush = () => {
+  const flush = async () => {
     if (pending.length === 0) return;
-    const out = tf.tidy(() => {
-      const x = tf.tensor4d(concat(pending.map((p) => p.data)), [pending.length, h, w, 1]);
-      return (extractor.predict(x) as tfType.Tensor2D).arraySync();
-    });
-    out.forEach((row, k) => {
-      vectors.push(Float32Array.from(row));
+    const rows = await run.embed(concat(pending.map((p) => p.data)), pending.length);
+    rows.forEach((row, k) => {
+      vectors.push(row);
       items.push(pending[k]!.item);
     });
     pending.length = 0;
@@ -74,13 +85,58 @@ export async function embedWindows(tf: TfModule, backbone: PretrainedBackbone, s
     for (const { data, count } of draws) {
       for (let k = 0; k < count; k++) {
         pending.push({ data: data.subarray(k * size, (k + 1) * size), item: i });
-        if (pending.length >= batchSize) flush();
+        if (pending.length >= batchSize) await flush();
       }
     }
     options.onProgress?.(i + 1, source.size);
   }
-  flush();
+  await flush();
+  await run.dispose();
   return { size: vectors.length, vectors, items, targets: items.map((i) => source.targets[i]!), labels: source.labels };
+}
+
+interface Extractor {
+  /** Head-input vectors of `count` windows (NCHW = NHWC for one channel). */
+  embed(data: Float32Array, count: number): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
+
+function tfjsExtractor(tf: TfModule, backbone: PretrainedBackbone, input: HeadInput, h: number, w: number): Extractor {
+  const extractor = tf.model({ inputs: backbone.model.inputs, outputs: headInputTensor(tf, backbone, input) });
+  return {
+    embed: async (data, count) => {
+      const out = tf.tidy(() => (extractor.predict(tf.tensor4d(data, [count, h, w, 1])) as tfType.Tensor2D).arraySync());
+      return out.map((row) => Float32Array.from(row));
+    },
+    dispose: async () => {},
+  };
+}
+
+/** The backbone exported to ONNX (AudioSet logits + the embedding as an extra output), run by `backend`. */
+async function onnxExtractor(backbone: PretrainedBackbone, backend: InferenceBackend, input: HeadInput, h: number, w: number): Promise<Extractor> {
+  const labels = AUDIOSET_CLASSES.map(([, name]) => name);
+  const metadata = createModelMetadata({
+    featureConfig: backbone.featureConfig,
+    modelConfig: { architecture: backbone.spec.architecture, labels, numClasses: labels.length },
+  });
+  await backend.init();
+  const session = await backend.createSession({ format: 'onnx', bytes: exportOnnx(backbone.model, metadata, { extraOutputs: [EFFICIENTAT_EMBEDDING_LAYER] }) });
+  return {
+    embed: async (data, count) => {
+      const out = await session.run(data, [count, 1, h, w], { extraOutputs: [EFFICIENTAT_EMBEDDING_LAYER] });
+      const emb = out.extra![EFFICIENTAT_EMBEDDING_LAYER]!;
+      return Array.from({ length: count }, (_, k) => {
+        const e = emb.data.subarray(k * emb.width, (k + 1) * emb.width);
+        if (input === 'embedding') return e.slice();
+        // The same head input as `headInputTensor`: embedding, then sigmoid(AudioSet logits).
+        const row = new Float32Array(emb.width + out.numClasses);
+        row.set(e);
+        for (let j = 0; j < out.numClasses; j++) row[emb.width + j] = 1 / (1 + Math.exp(-out.logits[k * out.numClasses + j]!));
+        return row;
+      });
+    },
+    dispose: () => session.dispose(),
+  };
 }
 
 function concat(parts: readonly Float32Array[]): Float32Array {
