@@ -30,7 +30,9 @@ export function createOnnxRuntimeWebBackend(options: OnnxRuntimeWebBackendOption
   return createOrtBackend<OrtWebModuleLike>({
     name: options.name ?? 'onnxruntime-web',
     packageName: 'onnxruntime-web',
-    load: options.load ?? (() => import('onnxruntime-web') as unknown as Promise<OrtWebModuleLike>),
+    // The WebAssembly-only build: this backend runs the 'wasm' execution provider only, and the package's default
+    // build also carries WebGPU (JSEP), whose .wasm is twice the size (28 vs 14 MB) to download and compile.
+    load: options.load ?? (() => import('onnxruntime-web/wasm') as unknown as Promise<OrtWebModuleLike>),
     configure: (module) => {
       ort = module;
       if (options.numThreads !== undefined) module.env.wasm.numThreads = options.numThreads;
