@@ -16,6 +16,8 @@ export interface ServedClassification {
   probabilities: Record<string, number>;
   top_k: [string, number][];
   duration_seconds?: number;
+  /** Where each label's probability comes from (trained head, mapped AudioSet evidence, none). */
+  label_sources?: Record<string, 'trained' | 'mapped' | 'none'>;
 }
 
 export interface ModelInfo {

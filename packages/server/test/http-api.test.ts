@@ -40,6 +40,9 @@ describe('POST /api/audio/classify', () => {
     expect(body.top_k[0]).toEqual([body.predicted_class, body.confidence]);
     expect(Object.values(body.all_predictions as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(body.duration_seconds).toBeCloseTo(1, 3);
+    // Every label marked with its source (trained head, mapped AudioSet evidence, or none).
+    expect(Object.keys(body.label_sources).sort()).toEqual(Object.keys(body.all_predictions).sort());
+    for (const source of Object.values(body.label_sources)) expect(['trained', 'mapped', 'none']).toContain(source);
   });
 
   it('gives the same answer for JSON, raw audio/* and multipart uploads of a real OGG clip', async () => {

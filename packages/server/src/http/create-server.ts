@@ -348,6 +348,7 @@ export function toResponse(result: ServedClassification, modelVersion: string, k
     predicted_class: result.predicted_class,
     top_k: (ranked.length > 0 ? ranked : result.top_k).slice(0, k) as [string, number][],
     duration_seconds: result.duration_seconds ?? durationSeconds,
+    ...(result.label_sources ? { label_sources: result.label_sources } : {}),
   };
 }
 

@@ -50,6 +50,11 @@ export const classificationResponse = {
     predicted_class: { type: 'string', description: 'Same as noise_type (the v2 key).' },
     top_k: topK,
     duration_seconds: { type: 'number' },
+    label_sources: {
+      type: 'object',
+      additionalProperties: { type: 'string', enum: ['trained', 'mapped', 'none'] },
+      description: 'Where each label\'s probability comes from: the trained head, mapped AudioSet evidence, or none (0).',
+    },
   },
 } as const;
 
