@@ -156,7 +156,14 @@ export function appendAudioSetCombinedHead(bytes: Uint8Array, spec: CombinedHead
     ...(before.createdAt === undefined ? {} : { createdAt: before.createdAt }),
     trainingMetrics: {
       ...before.trainingMetrics,
-      audioset_combiner: { mapped_scale: spec.mappedScale, mapped_offset: spec.mappedOffset, head_labels: hasAudioSetOutput ? before.labels : [], ...spec.notes },
+      audioset_combiner: {
+        mapped_scale: spec.mappedScale,
+        mapped_offset: spec.mappedOffset,
+        head_labels: hasAudioSetOutput ? before.labels : [],
+        // The class indices of the map and of audioset_logits: AudioSet's standard order (AUDIOSET_CLASSES in config).
+        audioset_class_order: 'audioset_class_labels_indices.csv (527 classes, AudioSet ontology)',
+        ...spec.notes,
+      },
     },
     labelSources,
   });
