@@ -62,6 +62,17 @@ describe('noise-classifier export --quantize (the bundled default model, real on
     }
   }, 180_000);
 
+  it('static int8 calibrates on the folds outside --fold, so the gate measures on clips calibration never saw', async () => {
+    const manifest = join(CLIPS, 'manifest.csv'); // the same six clips, two per ESC fold 1–3, all 5 s long
+    const all = await runExport({ quantize: 'int8', model: defaultModelPath, data: manifest, out: join(dir, 'all.onnx'), maxAccuracyDrop: 100 });
+    const held = await runExport({ quantize: 'int8', model: defaultModelPath, data: manifest, fold: 1, out: join(dir, 'held.onnx'), maxAccuracyDrop: 100 });
+    expect(all.gate!.clips).toBe(6);
+    expect(held.gate!.clips).toBe(2);
+    expect(all.gate!.quantized.calibrationWindows).toBeGreaterThan(6);
+    // Equal-length clips give equal window counts: calibration saw the other 4 clips, not the 2 gate clips.
+    expect(held.gate!.quantized.calibrationWindows! * 6).toBe(all.gate!.quantized.calibrationWindows! * 4);
+  }, 180_000);
+
   it('fails the gate with E_ACCURACY_GATE and writes nothing when int8 breaks the model', async () => {
     const broken = join(dir, 'outsized.onnx');
     writeFileSync(broken, withOutsizedInputChannels(new Uint8Array(readFileSync(defaultModelPath))));
