@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 /** Packages that must run unchanged in Node and browsers: no platform modules, no runtimes imported eagerly. */
-const PLATFORM_NEUTRAL_SOURCES = ['config', 'features', 'models', 'pipelines', 'legacy-compat'].map(
+const PLATFORM_NEUTRAL_SOURCES = ['config', 'features', 'models', 'pipelines', 'training', 'legacy-compat'].map(
   (name) => `packages/${name}/src/**/*.ts`,
 );
 

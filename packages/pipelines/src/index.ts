@@ -8,6 +8,7 @@ export {
   type BatchItem,
   type ServiceTrainingHistory,
 } from './service/noise-classifier-service';
+export type { ServiceTrainer, ServiceTrainRequest, TrainedModel } from './service/service-trainer';
 export type { PipelineRuntime } from './service/pipeline-runtime';
 export { DEFAULT_MODEL_FILE, defaultModelLocation } from './default-model';
 export type { FrontEnd } from './service/front-end';
@@ -57,7 +58,15 @@ export {
   type WireWindow,
   type WireClassificationMetadata,
 } from './wire/classification-wire';
-export { toWireHistory, fromWireHistory, type TrainingHistory, type WireTrainingHistory } from './wire/history-wire';
+export {
+  toWireHistory,
+  fromWireHistory,
+  toWireEpochMetrics,
+  toWireTrainingSummary,
+  type TrainingHistory,
+  type WireTrainingHistory,
+  type WireTrainingSummary,
+} from './wire/history-wire';
 export { toWireEvaluation, fromWireEvaluation, type WireEvaluationReport, type WireClassMetrics } from './wire/evaluation-wire';
 export {
   computeClassificationMetrics,
@@ -114,65 +123,3 @@ export {
 } from './emergency/emergency-detector';
 export { modelAlarmSource } from './emergency/model-alarm-source';
 export { audioSetAlarmSource, type AudioSetAlarmSourceOptions } from './emergency/audioset-alarm-source';
-
-// ---------------------------------------------------------------------------------------------------------------
-// Training
-// ---------------------------------------------------------------------------------------------------------------
-export { train, trainModel, type TrainOptions, type TrainOutcome } from './training/train';
-export {
-  Trainer,
-  predictSource,
-  clipLossAndAccuracy,
-  readWeights,
-  writeWeights,
-  batchGradients,
-  type Batch,
-  type GradientHelper,
-  type TrainerOptions,
-  type TrainingProgress,
-  type TrainingResult,
-  type EpochSummary,
-} from './training/trainer';
-export { fineTune, type FineTuneOptions, type FineTuneResult } from './training/fine-tune';
-export {
-  EFFICIENTAT_MN04,
-  PRETRAINED_BACKBONES,
-  loadPretrainedBackbone,
-  type LoadPretrainedOptions,
-  type PretrainedBackbone,
-  type PretrainedBackboneSpec,
-} from './training/pretrained/pretrained-backbone';
-export { PRETRAINED_ROOT_ENV, resolvePretrainedLocation, type ResolvePretrainedOptions, type ResolvedPretrained } from './training/pretrained/pretrained-location';
-export { embedWindows, headInputTensor, type EmbedOptions, type HeadInput, type WindowEmbeddings } from './training/pretrained/window-embeddings';
-export { reapplyLayers } from './training/pretrained/reapply-layers';
-export {
-  AUDIOSET_OUTPUT_LAYER,
-  trainPretrained,
-  type FineTuneStage,
-  type TrainPretrainedOptions,
-  type TrainPretrainedOutcome,
-} from './training/pretrained/train-pretrained';
-export type { BatchGradients, GradientEngine, GradientEngineFactory } from './training/gradient-engine';
-export { createOnnxGradientEngine, type OnnxGradientEngineOptions } from './training/onnx-gradient-engine';
-export { AdamW, type AdamWOptions, type AdamWParam, type AdamWState } from './training/adamw';
-export {
-  CHECKPOINT_FILE,
-  encodeCheckpoint,
-  decodeCheckpoint,
-  createMemoryCheckpointStore,
-  type CheckpointStore,
-  type TrainingCheckpoint,
-  type NamedArray,
-} from './training/checkpoint';
-export { resolveClassWeights } from './training/class-weights';
-export { selectTrainingBackend } from './training/training-backend';
-export { registerWasmTrainingKernels } from './training/wasm-grad-kernels';
-export {
-  examplesSource,
-  datasetSource,
-  repeatSource,
-  toWindowSource,
-  type WindowSource,
-  type TrainingExamples,
-} from './training/window-source';
-export { trainingReportHtml, curvesSvg, confusionSvg, type TrainingReportInput } from './training/training-report';

@@ -12,7 +12,7 @@ export { startServer, type StartServerOptions, type RunningServer } from './serv
 
 export { classifierFromService, loadClassifier, decodeAudioFile, type ServiceLike, type LoadClassifierOptions } from './service-classifier';
 
-export { loadTrainRunner, fileCheckpointStore } from './train-runner';
+export { loadTrainRunner } from './train-runner';
 export { threadedTrainRunner } from './train-in-thread';
 
 // Classifier surface

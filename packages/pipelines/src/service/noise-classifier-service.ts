@@ -11,8 +11,6 @@ import {
 } from '@noise-classifier/config';
 import { concatModelInputBatches, type AudioInput, type ModelInputBatch } from '@noise-classifier/features';
 import {
-  EFFICIENTAT_MN04_WEIGHTS_PROVENANCE,
-  createModelMetadata,
   exportOnnx,
   loadTfjsModel,
   readOnnxModelInfo,
@@ -35,17 +33,10 @@ import type { PipelineRuntime } from './pipeline-runtime';
 import { loadDefaultRuntime } from './default-runtime';
 import { aggregateRows, argmax, softmaxRows, topKOf } from './probabilities';
 import { StreamingClassifier, type StreamingOptions } from '../streaming/streaming-classifier';
-import { trainModel, type TrainOptions } from '../training/train';
-import { trainPretrained, type TrainPretrainedOptions } from '../training/pretrained/train-pretrained';
-import type { TrainingHistory } from '../wire/history-wire';
+import type { ServiceTrainer, ServiceTrainingHistory, TrainedModel } from './service-trainer';
 import { NUM_AUDIOSET_CLASSES, audioSetScores, topAudioSetTags } from '../audioset/audioset-evidence';
 
-/** `train()`'s result: the seed's four curves plus where training stopped. */
-export interface ServiceTrainingHistory extends TrainingHistory {
-  bestEpoch: number;
-  epochsRun: number;
-  stoppedEarly: boolean;
-}
+export type { ServiceTrainingHistory } from './service-trainer';
 
 export interface ServiceCreateOptions {
   /** Inference settings (createInferenceConfig input); `modelPath` may also be given here. */
@@ -67,6 +58,8 @@ export interface ServiceCreateOptions {
   metadata?: ModelMetadata;
   /** A tfjs-format checkpoint (model.json + weights.bin, e.g. `train`'s output): loaded, then as `tfjsModel`. */
   tfjsFiles?: TfjsModelFiles;
+  /** Enables `train` / `trainPretrained`: `serviceTrainer` from @noise-classifier/training (injected, see service-trainer.ts). */
+  trainer?: ServiceTrainer;
 }
 
 export interface ClassifyOptions {
@@ -115,6 +108,7 @@ export class NoiseClassifierService {
   private readonly backend: InferenceBackend;
   /** The tfjs model was loaded or trained here, so dispose() releases it too. */
   private ownsTfjsModel = false;
+  private readonly trainer: ServiceTrainer | undefined;
   private frontEnd: FrontEnd;
 
   private constructor(init: {
@@ -127,7 +121,9 @@ export class NoiseClassifierService {
     session: InferenceSession;
     frontEnd: FrontEnd;
     tfjsModel?: unknown;
+    trainer?: ServiceTrainer;
   }) {
+    this.trainer = init.trainer;
     this.config = init.config;
     this.metadata = init.metadata;
     this.labels = init.metadata.labels;
@@ -213,7 +209,7 @@ export class NoiseClassifierService {
       { ...(config.numThreads === undefined ? {} : { numThreads: config.numThreads }), device: config.device },
     );
     const frontEnd = await createFrontEnd(metadata.featureConfig, metadata.modelConfig.inputChannels);
-    return new NoiseClassifierService({ config, metadata, modelBytes, modelLocation, runtime, backend, session, frontEnd, tfjsModel: options.tfjsModel });
+    return new NoiseClassifierService({ config, metadata, modelBytes, modelLocation, runtime, backend, session, frontEnd, tfjsModel: options.tfjsModel, ...(options.trainer ? { trainer: options.trainer } : {}) });
   }
 
   /** Same as `create({ modelPath })` (the seed's load). */
@@ -328,58 +324,36 @@ export class NoiseClassifierService {
   }
 
   /**
-   * The seed's `service.train(train_dataset, val_dataset, config)`: trains a new model on the datasets (architecture
-   * from `options.modelConfig`, default cnn_small; labels from the data) with the trainer of this package, then this
-   * service switches to it, so `classify`, `export('onnx')` and `export('tfjs')` use the trained model. Returns the
-   * history (camelCase; `toWireHistory` gives the seed's `train_loss`, `train_acc`, `val_loss`, `val_acc`).
+   * The seed's `service.train(train_dataset, val_dataset, config, options)`: trains a new model on the datasets with
+   * the injected trainer (`create({ trainer })`; architecture from `options.modelConfig`, default cnn_small; labels
+   * from the data), then this service switches to it, so `classify`, `export('onnx')` and `export('tfjs')` use the
+   * trained model. Returns the history (camelCase; `toWireHistory` gives the seed's snake_case keys).
    */
-  async train(
-    trainDataset: Parameters<typeof trainModel>[0],
-    valDataset: Parameters<typeof trainModel>[1],
-    config: Parameters<typeof trainModel>[2] = {},
-    options: TrainOptions = {},
-  ): Promise<ServiceTrainingHistory> {
-    this.checkOpen();
-    const outcome = await trainModel(trainDataset, valDataset, config, options);
-    const metadata = createModelMetadata({
-      modelConfig: outcome.modelConfig,
-      featureConfig: outcome.featureConfig ?? this.featureConfig,
-      createdAt: new Date().toISOString(),
-      trainingMetrics: { epochs: outcome.epochsRun, bestEpoch: outcome.bestEpoch, backend: outcome.backend, engine: outcome.engine, seconds: outcome.seconds },
-    });
-    await this.replaceModel(outcome.model, metadata);
-    return { ...outcome.history, bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun, stoppedEarly: outcome.stoppedEarly };
+  async train(trainDataset: unknown, valDataset: unknown, config: object = {}, options: object = {}): Promise<ServiceTrainingHistory> {
+    return this.trainWith({ kind: 'scratch', trainData: trainDataset, validationData: valDataset, config, options });
   }
 
   /**
-   * Transfer learning from a pretrained backbone (`loadPretrainedBackbone`): a head on frozen embeddings —
-   * seconds, a handful of clips per label is enough — optionally followed by fine-tuning the whole network; the
-   * result (backbone + head, the weights' front end in its metadata) replaces the current model. Datasets must use
-   * the backbone's front end (`backbone.featureConfig`). Works wherever tfjs runs, browsers included.
+   * Transfer learning from a pretrained backbone (`loadPretrainedBackbone` of @noise-classifier/training): a head
+   * on frozen embeddings, optionally followed by fine-tuning the whole network; the result (backbone + head, the
+   * weights' front end in its metadata) replaces the current model. `options` holds at least `{ tf, backbone }`.
    */
-  async trainPretrained(
-    trainDataset: NoiseDataset,
-    valDataset: NoiseDataset | null,
-    config: Partial<TrainingConfig> = {},
-    options: TrainPretrainedOptions,
-  ): Promise<ServiceTrainingHistory> {
+  async trainPretrained(trainDataset: NoiseDataset, valDataset: NoiseDataset | null, config: Partial<TrainingConfig> = {}, options: object): Promise<ServiceTrainingHistory> {
+    return this.trainWith({ kind: 'pretrained', trainData: trainDataset, validationData: valDataset, config, options });
+  }
+
+  private async trainWith(request: Omit<Parameters<ServiceTrainer>[0], 'featureConfig'>): Promise<ServiceTrainingHistory> {
     this.checkOpen();
-    const outcome = await trainPretrained(trainDataset, valDataset, config, options);
-    const metadata = createModelMetadata({
-      modelConfig: outcome.modelConfig,
-      featureConfig: outcome.featureConfig,
-      labels: outcome.labels,
-      createdAt: new Date().toISOString(),
-      trainingMetrics: {
-        epochs: outcome.epochsRun, bestEpoch: outcome.bestEpoch, backend: outcome.backend, engine: outcome.engine, seconds: outcome.seconds,
-        pretrained: { name: options.backbone.spec.name, provenance: options.backbone.spec.provenance, license: options.backbone.spec.licence },
-      },
-    });
-    await this.replaceModel(outcome.model, metadata, {
-      extraMetadata: { ...EFFICIENTAT_MN04_WEIGHTS_PROVENANCE, pretrained_backbone: options.backbone.spec.name },
-      extraOutputs: outcome.extraOutputs,
-    });
-    return { ...outcome.history, bestEpoch: outcome.bestEpoch, epochsRun: outcome.epochsRun, stoppedEarly: outcome.stoppedEarly };
+    if (!this.trainer) {
+      throw new NoiseClassifierError('E_CONFIG', 'This service has no trainer: create it with one to train', {
+        field: 'trainer',
+        expected: "NoiseClassifierService.create({ trainer: serviceTrainer }) with serviceTrainer from '@noise-classifier/training'",
+        received: 'none',
+      });
+    }
+    const trained: TrainedModel = await this.trainer({ ...request, featureConfig: this.featureConfig });
+    await this.replaceModel(trained.model, trained.metadata, trained.exportOptions);
+    return trained.history;
   }
 
   /** Swaps in a tfjs model (exported to ONNX for the runtime); the old session and owned model are released. */

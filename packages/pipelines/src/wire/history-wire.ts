@@ -34,3 +34,21 @@ export function fromWireHistory(input: unknown): TrainingHistory {
     valAcc: expectNumberArray(wire.val_acc, 'val_acc'),
   };
 }
+
+/** One finished epoch's figures as job progress reports them. */
+export function toWireEpochMetrics(epoch: { readonly trainLoss: number; readonly trainAcc: number }): { train_loss: number; train_acc: number } {
+  return { train_loss: epoch.trainLoss, train_acc: epoch.trainAcc };
+}
+
+/** Where a training run ended and what ran it, as a training job's result reports it. */
+export type WireTrainingSummary = {
+  best_epoch: number;
+  stopped_early: boolean;
+  backend: string;
+  engine: string;
+  seconds: number;
+};
+
+export function toWireTrainingSummary(run: { readonly bestEpoch: number; readonly stoppedEarly: boolean; readonly backend: string; readonly engine: string; readonly seconds: number }): WireTrainingSummary {
+  return { best_epoch: run.bestEpoch, stopped_early: run.stoppedEarly, backend: run.backend, engine: run.engine, seconds: run.seconds };
+}

@@ -1,0 +1,234 @@
+import { NoiseClassifierError, createModelConfig, createTrainingConfig, type AudioFeatureConfig, type ModelConfig, type TrainingConfig } from '@noise-classifier/config';
+import type { Random } from '@noise-classifier/features';
+import type { InferenceBackend, TfModule } from '@noise-classifier/models';
+import type * as tfType from '@tensorflow/tfjs';
+import type { NoiseDataset } from '@noise-classifier/pipelines';
+import type { CheckpointStore } from '../checkpoint';
+import type { GradientEngineFactory } from '../gradient-engine';
+import { Trainer, predictSource, type EpochSummary, type TrainingProgress, type TrainingResult } from '../trainer';
+import { datasetSource, examplesSource, repeatSource, type WindowSource } from '../window-source';
+import type { PretrainedBackbone } from './pretrained-backbone';
+import { AUDIOSET_OUTPUT_LAYER, embedWindows, headInputTensor, type HeadInput, type WindowEmbeddings } from './window-embeddings';
+
+export { AUDIOSET_OUTPUT_LAYER };
+
+export interface FineTuneStage {
+  readonly epochs: number;
+  /** Learning rate of the whole network in this stage (lower than the head's: the backbone is already good). */
+  readonly learningRate: number;
+  /** Random windows per clip per epoch (default 1). */
+  readonly windowsPerClip?: number;
+  /** Computes gradients with another engine (Node: `onnxRuntimeGradientEngine`); default tfjs. */
+  readonly createGradientEngine?: GradientEngineFactory;
+  readonly checkpointStore?: CheckpointStore;
+  readonly resume?: boolean;
+}
+
+export interface TrainPretrainedOptions {
+  readonly tf: TfModule;
+  readonly backbone: PretrainedBackbone;
+  /** What the head reads (default: the pooled embedding). */
+  readonly headInput?: HeadInput;
+  /** Dropout before the head in training (default 0.3). */
+  readonly headDropout?: number;
+  /**
+   * Extra random windows per training clip for the frozen embeddings (random crop; gain and SpecAugment when the
+   * dataset augments), on top of the clip's fixed windows. Default 0.
+   */
+  readonly crops?: number;
+  readonly cropSeed?: number;
+  /** Runs the frozen backbone for the embeddings (Node: onnxruntime-node's backend, much faster); default tfjs. */
+  readonly embeddingBackend?: InferenceBackend;
+  /** After the head: fine-tune the whole network (head included) with the data's augmentation. Default: none. */
+  readonly fineTune?: FineTuneStage | null;
+  readonly onEmbedProgress?: (done: number, total: number, phase: 'train' | 'validation') => void;
+  readonly onProgress?: (progress: TrainingProgress) => void;
+  readonly onEpochEnd?: (summary: EpochSummary) => void | Promise<void>;
+  /** false: keep the last epoch's weights even with validation data (honest held-out figures). */
+  readonly restoreBestWeights?: boolean;
+  readonly labelSmoothing?: number;
+}
+
+export interface TrainPretrainedOutcome extends TrainingResult {
+  /** Backbone → new head: NHWC log-mel window in, logits out. */
+  readonly model: tfType.LayersModel;
+  /**
+   * Layers to export as extra ONNX outputs (`exportOnnx(…, { extraOutputs })`): `audioset_logits` when the head
+   * reads the AudioSet scores (then that layer is on the model's path), else none.
+   */
+  readonly extraOutputs: readonly string[];
+  readonly labels: readonly string[];
+  readonly modelConfig: ModelConfig;
+  readonly featureConfig: AudioFeatureConfig;
+  /** Class probabilities of every validation clip with the final model (mean over its windows), else empty. */
+  readonly validationProbabilities: Float32Array[];
+  /** Head-training windows (frozen embeddings) and their seconds. */
+  readonly headTraining: { readonly windows: number; readonly embedSeconds: number };
+  /** The fine-tuning stage's result, when it ran. */
+  readonly fineTuning?: TrainingResult;
+}
+
+
+/**
+ * Transfer learning from a pretrained backbone. (a) Frozen backbone: every training window is embedded once in
+ * inference mode and only a new head (dropout → dense) trains on the vectors — seconds, also for a handful of clips
+ * per class and in a browser. (b) Optionally, then the whole network fine-tunes from there at a lower learning
+ * rate with the dataset's augmentation (SpecAugment, gain, mixup from the training config) — linear probe first,
+ * so fine-tuning starts from a head that already fits instead of wrecking the backbone with a random one.
+ * The data's feature config must be the backbone's front end (E_MODEL_MISMATCH otherwise).
+ */
+export async function trainPretrained(
+  trainSet: NoiseDataset,
+  valSet: NoiseDataset | null,
+  config: Partial<TrainingConfig> | TrainingConfig,
+  options: TrainPretrainedOptions,
+): Promise<TrainPretrainedOutcome> {
+  const { tf, backbone } = options;
+  checkFrontEnd(trainSet.featureConfig, backbone, 'training data');
+  if (valSet) checkFrontEnd(valSet.featureConfig, backbone, 'validation data');
+  const trainingConfig = createTrainingConfig(config);
+  const labels = trainSet.labels;
+  const input = options.headInput ?? 'embedding';
+  const t0 = Date.now();
+  const prng = options.crops ? (await import('@noise-classifier/features')).createRandom(options.cropSeed ?? trainingConfig.seed) : undefined;
+  const trainEmb = await embedWindows(tf, backbone, datasetSource(trainSet), {
+    input, crops: options.crops ?? 0, ...(prng ? { prng: prng as Random } : {}),
+    ...(options.embeddingBackend ? { backend: options.embeddingBackend } : {}),
+    onProgress: (d, n) => options.onEmbedProgress?.(d, n, 'train'),
+  });
+  const valEmb = valSet
+    ? await embedWindows(tf, backbone, datasetSource(valSet.subset(valSet.sources.map((_, i) => i), { augment: false })), {
+      input, onProgress: (d, n) => options.onEmbedProgress?.(d, n, 'validation'),
+      ...(options.embeddingBackend ? { backend: options.embeddingBackend } : {}),
+    })
+    : null;
+  const embedSeconds = (Date.now() - t0) / 1000;
+
+  const dim = trainEmb.vectors[0]!.length;
+  const head = tf.layers.dense({ units: labels.length, name: 'head_logits' });
+  const dropout = options.headDropout ?? 0.3;
+  const headIn = tf.input({ shape: [1, 1, dim], name: 'head_input' });
+  let h = tf.layers.flatten({ name: 'head_flatten' }).apply(headIn) as tfType.SymbolicTensor;
+  if (dropout > 0) h = tf.layers.dropout({ rate: dropout, name: 'head_dropout' }).apply(h) as tfType.SymbolicTensor;
+  const headModel = tf.model({ inputs: headIn, outputs: head.apply(h) as tfType.SymbolicTensor, name: 'pretrained_head' });
+  const trainerOptions = {
+    tf,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
+    ...(options.restoreBestWeights === undefined ? {} : { restoreBestWeights: options.restoreBestWeights }),
+    ...(options.labelSmoothing ? { labelSmoothing: options.labelSmoothing } : {}),
+  };
+  // Embeddings are not spectrograms: no SpecAugment on them; mixup of vectors stays (the config's mixupAlpha).
+  const headTrainer = new Trainer(headModel, { ...trainingConfig, checkpointDir: `${trainingConfig.checkpointDir}-head` }, trainerOptions);
+  let result: TrainingResult;
+  try {
+    result = await headTrainer.fit(vectorSource(trainEmb, labels), valEmb ? clipMeanSource(valEmb, labels, valSet!.length) : null);
+  } finally {
+    headTrainer.dispose();
+  }
+
+  // The derived model: backbone (inference) → head input → the trained dense layer.
+  const features = headInputTensor(tf, backbone, input);
+  const logits = head.apply(features) as tfType.SymbolicTensor;
+  const model = tf.model({ inputs: backbone.model.inputs, outputs: logits, name: `${backbone.spec.name}_transfer` });
+
+  let fineTuning: TrainingResult | undefined;
+  if (options.fineTune) {
+    fineTuning = await fineTuneAll(tf, backbone, features, head, trainSet, valSet, trainingConfig, options.fineTune, trainerOptions, dropout);
+  }
+  // Without fine-tuning the model is the head on the same embeddings: score the validation clips from them.
+  const validationProbabilities = !valSet ? []
+    : fineTuning ? await predictSource(tf, model, datasetSource(valSet.subset(valSet.sources.map((_, i) => i), { augment: false })))
+      : await predictSource(tf, headModel, clipMeanSource(valEmb!, labels, valSet.length));
+  const modelConfig = createModelConfig({
+    architecture: backbone.spec.architecture,
+    labels: [...labels],
+    numClasses: labels.length,
+    dropout,
+  });
+  const final = fineTuning ?? result;
+  return {
+    ...final,
+    model,
+    extraOutputs: input === 'embedding+audioset' ? [AUDIOSET_OUTPUT_LAYER] : [],
+    labels,
+    modelConfig,
+    featureConfig: backbone.featureConfig,
+    validationProbabilities,
+    headTraining: { windows: trainEmb.size, embedSeconds },
+    ...(fineTuning ? { fineTuning } : {}),
+  };
+}
+
+async function fineTuneAll(
+  tf: TfModule,
+  backbone: PretrainedBackbone,
+  features: tfType.SymbolicTensor,
+  head: tfType.layers.Layer,
+  trainSet: NoiseDataset,
+  valSet: NoiseDataset | null,
+  config: TrainingConfig,
+  stage: FineTuneStage,
+  trainerOptions: { tf: TfModule },
+  dropout: number,
+): Promise<TrainingResult> {
+  for (const layer of backbone.model.layers) layer.trainable = true;
+  let x = features;
+  if (dropout > 0) x = tf.layers.dropout({ rate: dropout, name: 'fine_tune_dropout' }).apply(x) as tfType.SymbolicTensor;
+  const trainModel = tf.model({ inputs: backbone.model.inputs, outputs: head.apply(x) as tfType.SymbolicTensor, name: `${backbone.spec.name}_fine_tune` });
+  const ftConfig = createTrainingConfig({ ...config, numEpochs: stage.epochs, learningRate: stage.learningRate, checkpointDir: `${config.checkpointDir}-fine-tune` });
+  const trainer = new Trainer(trainModel, ftConfig, {
+    ...trainerOptions,
+    ...(stage.checkpointStore ? { checkpointStore: stage.checkpointStore } : {}),
+    ...(stage.resume === undefined ? {} : { resume: stage.resume }),
+    ...(stage.createGradientEngine ? { createGradientEngine: stage.createGradientEngine } : {}),
+  });
+  try {
+    const source = repeatSource(datasetSource(trainSet), stage.windowsPerClip ?? 1);
+    return await trainer.fit(source, valSet ? datasetSource(valSet.subset(valSet.sources.map((_, i) => i), { augment: false })) : null);
+  } finally {
+    trainer.dispose();
+    for (const layer of backbone.model.layers) layer.trainable = false;
+  }
+}
+
+/** One example per embedded window. */
+function vectorSource(emb: WindowEmbeddings, labels: readonly string[]): WindowSource {
+  return examplesSource({ inputs: emb.vectors, labels: emb.targets, classNames: labels, inputShape: [emb.vectors[0]!.length, 1, 1] });
+}
+
+/** One item per clip holding all its windows' vectors, so validation scores clips like the service does. */
+function clipMeanSource(emb: WindowEmbeddings, labels: readonly string[], clips: number): WindowSource {
+  const byClip: Float32Array[][] = Array.from({ length: clips }, () => []);
+  const targets = new Array<number>(clips).fill(0);
+  emb.items.forEach((item, w) => {
+    byClip[item]!.push(emb.vectors[w]!);
+    targets[item] = emb.targets[w]!;
+  });
+  const dim = emb.vectors[0]!.length;
+  return {
+    size: clips,
+    labels,
+    targets,
+    augment: null,
+    inputShape: [dim, 1, 1],
+    windows: async (i) => {
+      const rows = byClip[i]!;
+      const data = new Float32Array(rows.length * dim);
+      rows.forEach((r, k) => data.set(r, k * dim));
+      return { data, count: rows.length };
+    },
+  };
+}
+
+function checkFrontEnd(featureConfig: AudioFeatureConfig, backbone: PretrainedBackbone, what: string): void {
+  const expected = backbone.featureConfig;
+  const differing = (Object.keys(expected) as (keyof AudioFeatureConfig)[])
+    .filter((k) => k !== 'enableAugmentation' && JSON.stringify(expected[k]) !== JSON.stringify(featureConfig[k]));
+  if (differing.length > 0) {
+    const k = differing[0]!;
+    throw new NoiseClassifierError('E_MODEL_MISMATCH', `The ${what} is computed with another front end than ${backbone.weightsLocation} expects (${differing.join(', ')} differ)`, {
+      field: `featureConfig.${String(k)}`, expected: JSON.stringify(expected[k]), received: JSON.stringify(featureConfig[k]),
+    });
+  }
+}

@@ -1,0 +1,3 @@
+import { packageTestConfig } from '../../tooling/vitest-config.ts';
+
+export default packageTestConfig();
