@@ -97,16 +97,10 @@ export {
   type CombinedHeadGraphSpec,
   type CombinedHeadSlot,
 } from './onnx/audioset-combined-head-onnx';
-export {
-  buildTrainingGraph,
-  TRAINING_GRAPH_IO,
-  type TrainingGraph,
-  type TrainingGraphOptions,
-  type TrainingGraphWeight,
-  type TrainingGraphMask,
-  type TrainingGraphBatchNorm,
-} from './onnx/training-graph';
-export type { KernelGradientStrategy } from './onnx/kernel-gradients';
+// Graph-building blocks (the training graph of @noise-classifier/training is built from them).
+export { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from './onnx/layer-graph';
+export { OnnxGraphBuilder, type OnnxAttribute, type OnnxNode, type OnnxTensor, type AttributeValue } from './onnx/onnx-graph-builder';
+export { ONNX_DATA_TYPE, modelProtoType } from './onnx/onnx-schema';
 export {
   saveTfjsModel,
   loadTfjsModel,

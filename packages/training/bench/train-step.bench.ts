@@ -116,7 +116,7 @@ async function trainerStepSeconds(architecture: string, parallel: boolean): Prom
 }
 
 function torchStepSeconds(threads: number, passive = false): { reference_cnn_s: number; efficientnet_b0_s: number } | null {
-  const script = fileURLToPath(new URL('./torch_train_ref.py', import.meta.url));
+  const script = fileURLToPath(new URL('../../../research/replicas/torch_train_ref.py', import.meta.url));
   try {
     // passive: OpenMP threads sleep between parallel regions, as our engine's do (fairer when a core is busy).
     const env = passive ? { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } : process.env;

@@ -52,6 +52,16 @@ export {
   type TrainPretrainedOutcome,
 } from './pretrained/train-pretrained';
 export type { BatchGradients, GradientEngine, GradientEngineFactory } from './gradient-engine';
+export {
+  buildTrainingGraph,
+  TRAINING_GRAPH_IO,
+  type TrainingGraph,
+  type TrainingGraphOptions,
+  type TrainingGraphWeight,
+  type TrainingGraphMask,
+  type TrainingGraphBatchNorm,
+} from './graph/training-graph';
+export type { KernelGradientStrategy } from './graph/kernel-gradients';
 export { createOnnxGradientEngine, type OnnxGradientEngineOptions } from './onnx-gradient-engine';
 export { AdamW, type AdamWOptions, type AdamWParam, type AdamWState } from './adamw';
 export {

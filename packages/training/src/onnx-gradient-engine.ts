@@ -1,5 +1,6 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
-import { buildTrainingGraph, TRAINING_GRAPH_IO, type OrtModuleLike, type OrtTensorLike, type TrainingGraph, type TrainingGraphOptions } from '@noise-classifier/models';
+import type { OrtModuleLike, OrtTensorLike } from '@noise-classifier/models';
+import { buildTrainingGraph, TRAINING_GRAPH_IO, type TrainingGraph, type TrainingGraphOptions } from './graph/training-graph';
 import type * as tfType from '@tensorflow/tfjs';
 import type { BatchGradients, GradientEngine } from './gradient-engine';
 import { derivePrng } from './random';

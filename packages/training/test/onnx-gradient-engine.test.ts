@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { buildModel, buildTrainingGraph, type OrtModuleLike } from '@noise-classifier/models';
+import { buildModel, type OrtModuleLike } from '@noise-classifier/models';
+import { buildTrainingGraph } from '../src/graph/training-graph';
 import * as ortModule from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxGradientEngine } from '../src/onnx-gradient-engine';

@@ -3,14 +3,14 @@
  * does (same datasets, same synthetic clips, same feature config) and writes them to one float32 file plus a JSON
  * index, so a PyTorch replica of our trainer (recipe_search.py) works on bit-identical inputs.
  *
- *   cd packages/pipelines && node --conditions=@noise-classifier/source --import tsx bench/research/dump-features.ts \
+ *   node --conditions=@noise-classifier/source --import tsx research/recipe-search/dump-features.ts \
  *     <out-dir> [--n-mels 64] [--hop-length 1024] [--synthetic 30] [--seed 42]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createAudioFeatureConfig } from '@noise-classifier/config';
-import { NoiseDataset, SYNTHETIC_KINDS, generateSyntheticSet, type DatasetSource } from '../../src/index';
-import { createDirectoryCacheStore, nodeDatasetFiles } from '../../src/node/index';
+import { NoiseDataset, SYNTHETIC_KINDS, generateSyntheticSet, type DatasetSource } from '@noise-classifier/pipelines';
+import { createDirectoryCacheStore, nodeDatasetFiles } from '@noise-classifier/pipelines/node';
 
 const args = process.argv.slice(2);
 const outDir = resolve(args[0] ?? '/tmp/nc-research/features');
@@ -22,7 +22,7 @@ const nMels = opt('n-mels', 64);
 const hopLength = opt('hop-length', 1024);
 const synthetic = opt('synthetic', 30);
 const seed = opt('seed', 42);
-const datasets = resolve(import.meta.dirname, '../../../../../shared/datasets');
+const datasets = resolve(import.meta.dirname, '../../../shared/datasets');
 
 const featureConfig = createAudioFeatureConfig({ nMels, spectrogramHeight: nMels, nMfcc: Math.min(40, nMels), hopLength, spectrogramWidth: 64 });
 const cache = createDirectoryCacheStore(join(outDir, 'cache'));

@@ -2,19 +2,20 @@
  * Fine-tuning cost of EfficientAT mn04 (pretrained backbone from ../shared, new 10-class head): seconds per forward +
  * backward of the ONNX training graph in onnxruntime-node (session options as pipelines' onnxruntime gradient
  * engine: sequential, threads sleep between operators; every weight fed each step, as the engine does), against
- * PyTorch on the same network shape (bench/torch_mn04_train_ref.py, our own transcription) in the same run.
+ * PyTorch on the same network shape (research/replicas/torch_mn04_train_ref.py, our own transcription) in the same run.
  * Wall and process-CPU medians: the machine is shared, CPU time is the steadier figure.
  *
- *   cd packages/models && node --conditions=@noise-classifier/source --import tsx bench/efficientat-train-step.bench.ts [batch] [frames] [steps] [threads]
+ *   cd packages/training && node --conditions=@noise-classifier/source --import tsx bench/efficientat-train-step.bench.ts [batch] [frames] [steps] [threads]
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { buildEfficientAtMn, buildTrainingGraph, loadEfficientAtWeights, readSafetensors } from '../src/index';
-import { MN04_WEIGHTS } from '../test/efficientat-helpers';
-import { tfWasm } from '../test/tf-wasm';
+import { buildEfficientAtMn, loadEfficientAtWeights, readSafetensors } from '@noise-classifier/models';
+import { buildTrainingGraph } from '../src/graph/training-graph';
+import { MN04_WEIGHTS } from '../test/helpers/efficientat-helpers';
+import { tfWasm } from '../test/helpers/tf-wasm';
 
 const [batch, frames, steps, threads] = [16, 256, 5, 1].map((d, i) => Number(process.argv[2 + i] ?? d)) as [number, number, number, number];
 const CLASSES = 10;
@@ -61,7 +62,7 @@ async function onnxStep(trainable: 'all' | 'head') {
 console.log(`mn04 training step: batch ${batch} × 1×128×${frames}, ${threads} thread(s), ${steps} steps; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const all = await onnxStep('all');
 const head = await onnxStep('head');
-const script = fileURLToPath(new URL('./torch_mn04_train_ref.py', import.meta.url));
+const script = fileURLToPath(new URL('../../../research/replicas/torch_mn04_train_ref.py', import.meta.url));
 const torch = JSON.parse(execFileSync('/usr/bin/python3', [script, String(threads), String(batch), String(frames), String(steps)], { encoding: 'utf8' })) as { step_s: number; cpu_s: number; parameters: number };
 console.log('| engine | trainable | wall s/step | CPU s/step |');
 console.log('|---|---|---|---|');

@@ -1,4 +1,4 @@
-import type { OnnxGraphBuilder } from './onnx-graph-builder';
+import type { OnnxGraphBuilder } from '@noise-classifier/models';
 
 /**
  * d loss / d kernel of convolutions, as ONNX subgraphs for the training graph. Each function gets the forward

@@ -4,11 +4,11 @@ A faithful replica of `noise-classifier train` (cnn_small, AdamW + cosine to 2%,
 one random 64-frame window per clip per epoch, ±6 dB gain, SpecAugment 2×6 bins + 2×8 frames filled with the
 window minimum, 1 dB Gaussian input noise, BN eps 1e-3 momentum 0.1, clip-level mean of window softmax over
 non-overlapping windows, the last one aligned to the clip's end) on the log-mel spectrograms our own TypeScript
-front end computed (bench/research/dump-features.ts), plus optional ingredients to compare.
+front end computed (research/recipe-search/dump-features.ts), plus optional ingredients to compare.
 
 Fold 1 is never used here: a recipe is scored on fold 2 (training on folds 3-4) and/or fold 3 (training on 2 and 4).
 
-  nice -n 5 /usr/bin/python3 bench/research/recipe_search.py --features /tmp/nc-research/features \
+  nice -n 5 /usr/bin/python3 research/recipe-search/recipe_search.py --features /tmp/nc-research/features \
      --val 2,3 --name baseline [--epochs 60 --wpc 1 --norm none --eq 0 --seeds 1 ...]
 Appends one JSON line per run to --log.
 """

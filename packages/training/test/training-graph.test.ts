@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildModel, buildTrainingGraph } from '../src/index';
-import { modelProtoType } from '../src/onnx/onnx-schema';
-import { tfWasm } from './tf-wasm';
+import { buildModel, modelProtoType } from '@noise-classifier/models';
+import { buildTrainingGraph } from '../src/graph/training-graph';
+import { tfWasm } from './helpers/tf-wasm';
 
 const FEATURES = { nMels: 32, spectrogramHeight: 32, spectrogramWidth: 32, nMfcc: 32 };
 const labels = ['a', 'b', 'c'];

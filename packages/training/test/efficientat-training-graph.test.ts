@@ -2,18 +2,9 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as Tf from '@tensorflow/tfjs';
-import {
-  buildEfficientAtMn,
-  buildTrainingGraph,
-  hardSwishLayer,
-  loadEfficientAtWeights,
-  readSafetensors,
-  type SafetensorsFile,
-  type TrainingGraph,
-} from '../src/index';
-import type { TfModule } from '../src/tfjs-loader';
-import { MN04_WEIGHTS, readReference, referenceCases } from './efficientat-helpers';
-import { loadTf } from '../src/tfjs-loader';
+import { buildEfficientAtMn, hardSwishLayer, loadEfficientAtWeights, loadTf, readSafetensors, type SafetensorsFile, type TfModule } from '@noise-classifier/models';
+import { buildTrainingGraph, type TrainingGraph } from '../src/graph/training-graph';
+import { MN04_WEIGHTS, readReference, referenceCases } from './helpers/efficientat-helpers';
 
 let tf: TfModule;
 let weights: SafetensorsFile;

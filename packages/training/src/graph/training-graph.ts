@@ -1,13 +1,23 @@
 import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
+import {
+  HARD_SWISH_CLASS,
+  ONNX_DATA_TYPE,
+  ONNX_IR_VERSION,
+  ONNX_OPSET,
+  OnnxGraphBuilder,
+  PRODUCER_NAME,
+  PRODUCER_VERSION,
+  STOCHASTIC_DEPTH_CLASS,
+  layerGraph,
+  layerWeight,
+  modelProtoType,
+  samePads,
+  type LayerCall,
+  type LayerGraph,
+  type TensorRef,
+} from '@noise-classifier/models';
 import type * as Tf from '@tensorflow/tfjs';
-import { PRODUCER_NAME, PRODUCER_VERSION } from '../metadata';
-import { STOCHASTIC_DEPTH_CLASS } from '../architectures/stochastic-depth';
-import { HARD_SWISH_CLASS } from '../architectures/hard-swish';
-import { ONNX_IR_VERSION, ONNX_OPSET, samePads } from './export-onnx';
-import { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from './layer-graph';
 import { denseConvKernelGradient, depthwiseKernelGradient, type ConvGeometry, type GradientEmitter, type KernelGradientStrategy, type Pair } from './kernel-gradients';
-import { OnnxGraphBuilder } from './onnx-graph-builder';
-import { ONNX_DATA_TYPE, modelProtoType } from './onnx-schema';
 
 /** Graph input/output names of a training graph (besides weights, masks and gradients). */
 export const TRAINING_GRAPH_IO = { x: 'x', y: 'y', w: 'w', loss: 'loss', logits: 'logits' } as const;

@@ -4,7 +4,7 @@
 #   --level window (default): per-mel mean and std over each 64-frame window; a clip = mean of its window
 #                             probabilities, as the service aggregates (the variant an ONNX ensemble could hold)
 #   --level clip:             per-mel mean, std, 10th and 90th percentile over the whole clip
-#   cd packages/pipelines && nice -n 5 /usr/bin/python3 bench/research/stats_probe.py --level window
+#   nice -n 5 /usr/bin/python3 research/recipe-search/stats_probe.py --level window
 import argparse, importlib.util, os, sys
 import numpy as np, torch, torch.nn.functional as F
 

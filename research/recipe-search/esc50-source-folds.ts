@@ -6,13 +6,13 @@
  * train (fold 4), held out (fold 1), train, … — so `train --val-fold 1` holds them out together with fold 1 of
  * ESC-10 and UrbanSound8K. A label with one source recording (washing_machine) stays in training only.
  *
- *   npx tsx packages/pipelines/bench/research/esc50-source-folds.ts /tmp/esc50_fold4_by_source.csv
+ *   npx tsx research/recipe-search/esc50-source-folds.ts /tmp/esc50_fold4_by_source.csv
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../../../..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataset = path.resolve(root, '..', 'shared', 'datasets', 'esc50_fold4');
 const out = process.argv[2] ?? '/tmp/esc50_fold4_by_source.csv';
 
