@@ -31,7 +31,7 @@ import { parseManifest } from '../src/data/manifest';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
 import { combineHeadAndAudioSet } from '../src/audioset/combined-head';
 import { fitAudioSetCombiner, type CombinerExample } from '../src/audioset/fit-combiner';
-import { softmaxRows } from '../src/service/probabilities';
+import { softmaxRows } from '../src/core/probabilities';
 import { sharedDatasetPath, sharedPretrainedPath } from '../../../tooling/shared-data';
 
 const args = Object.fromEntries(

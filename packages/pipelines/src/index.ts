@@ -1,6 +1,7 @@
-// ---------------------------------------------------------------------------------------------------------------
-// Service, data, evaluation, emergency
-// ---------------------------------------------------------------------------------------------------------------
+// The public surface of @noise-classifier/pipelines: what applications import. Helpers that only serve the
+// modules here (probabilities, CSV, paths, cache encoding, tone tracking…) stay internal.
+
+// Service
 export {
   NoiseClassifierService,
   type ServiceCreateOptions,
@@ -9,117 +10,54 @@ export {
   type ServiceTrainingHistory,
 } from './service/noise-classifier-service';
 export type { ServiceTrainer, ServiceTrainRequest, TrainedModel } from './service/service-trainer';
-export type { PipelineRuntime } from './service/pipeline-runtime';
-export { DEFAULT_MODEL_FILE, defaultModelLocation } from './default-model';
-export type { FrontEnd } from './service/front-end';
-export { createFrontEnd, modelWindows } from './service/create-front-end';
-export type { ClassificationResult, ClassificationMetadata, WindowResult } from './service/classification-result';
-export {
-  StreamingClassifier,
-  type StreamingOptions,
-  type StreamResult,
-  type WindowPredictor,
-} from './streaming/streaming-classifier';
-export { softmaxRows, aggregateRows, topKOf, argmax } from './service/probabilities';
-export {
-  NUM_AUDIOSET_CLASSES,
-  sigmoid,
-  audioSetScores,
-  audioSetEvidence,
-  audioSetEvidenceFromScores,
-  topAudioSetTags,
-  type AudioSetTag,
-} from './audioset/audioset-evidence';
-export {
-  ABSENT_LOGIT,
-  EVIDENCE_EPSILON,
-  labelSourcesFor,
-  combinedHeadLayout,
-  combineHeadAndAudioSet,
-  combinedHeadGraphSpec,
-  mappedLogit,
-  type AudioSetCombinerParams,
-  type CombinedHeadSpec,
-  type CombinedHeadLayout,
-} from './audioset/combined-head';
-export { combinerExamples, combineModelWithAudioSet } from './audioset/combine-model';
-export {
-  fitAudioSetCombiner,
-  audioSetCombinerLoss,
-  type CombinerExample,
-  type FitCombinerOptions,
-  type FitCombinerResult,
-} from './audioset/fit-combiner';
-export {
-  toWireClassification,
-  fromWireClassification,
-  type WireClassification,
-  type WireAudioSetTag,
-  type WireWindow,
-  type WireClassificationMetadata,
-} from './wire/classification-wire';
+export type { PipelineRuntime } from './core/pipeline-runtime';
+export { defaultModelLocation } from './default-model';
+export type { ClassificationResult, ClassificationMetadata, WindowResult, AudioSetTag } from './core/classification-result';
+export { modelWindows } from './core/create-front-end';
+export { StreamingClassifier, type StreamingOptions, type StreamResult } from './streaming/streaming-classifier';
+
+// All 59 labels: AudioSet evidence and the combined head
+export { audioSetEvidence } from './audioset/audioset-evidence';
+export { labelSourcesFor, combineHeadAndAudioSet, type AudioSetCombinerParams } from './audioset/combined-head';
+export { combinerExamples, combineModelWithAudioSet } from './service/combine-model';
+export { fitAudioSetCombiner, type CombinerExample, type FitCombinerOptions, type FitCombinerResult } from './audioset/fit-combiner';
+
+// Wire format (snake_case at the edges)
+export { toWireClassification, fromWireClassification, type WireClassification } from './wire/classification-wire';
 export {
   toWireHistory,
   fromWireHistory,
   toWireEpochMetrics,
   toWireTrainingSummary,
-  type TrainingHistory,
   type WireTrainingHistory,
-  type WireTrainingSummary,
 } from './wire/history-wire';
-export { toWireEvaluation, fromWireEvaluation, type WireEvaluationReport, type WireClassMetrics } from './wire/evaluation-wire';
-export {
-  computeClassificationMetrics,
-  type EvaluationReport,
-  type ClassMetrics,
-  type MetricsOptions,
-} from './metrics/classification-metrics';
-export { evaluate, type EvaluateOptions, type EvaluationResult, type ClipPrediction } from './metrics/evaluate';
+export type { TrainingHistory } from './core/training-history';
+export { toWireEvaluation, fromWireEvaluation, type WireEvaluationReport } from './wire/evaluation-wire';
+
+// Evaluation
+export { computeClassificationMetrics, type EvaluationReport, type ClassMetrics } from './metrics/classification-metrics';
+export { evaluate, type EvaluateOptions, type EvaluationResult } from './metrics/evaluate';
+
+// Data, augmentation, synthetic sounds
+export { NoiseDataset, type NoiseDatasetOptions, type DatasetSource, type DatasetFileAccess } from './data/noise-dataset';
+export { parseManifest } from './data/manifest';
+export { joinLocation } from './data/paths';
+export { createMemoryCacheStore, type FeatureCacheStore } from './data/feature-cache';
+export { augmentSpectrogram, applyRandomEq, cropWindow, type SpectrogramAugmentOptions } from './data/augment';
 export { createPrng, shuffled } from './synthetic/prng';
-export { powerLawNoise, NOISE_COLOUR_EXPONENTS } from './synthetic/coloured-noise';
-export { ISO_8201_T3, t3CycleSeconds, t3PulseOffsets, t3IsOn, type T3Timing } from './synthetic/alarm-pattern';
 export {
   SYNTHETIC_KINDS,
-  SYNTHETIC_LABELS,
   generateSyntheticClip,
   generateSyntheticSet,
   mixAtSnr,
   type SyntheticKind,
-  type SyntheticClip,
-  type SyntheticClipOptions,
-  type SyntheticSetOptions,
 } from './synthetic/synthetic-clips';
-export {
-  NoiseDataset,
-  type NoiseDatasetOptions,
-  type DatasetSource,
-  type SampleSource,
-  type DatasetFileAccess,
-  type DatasetItem,
-  type DatasetSplit,
-} from './data/noise-dataset';
-export { augmentSpectrogram, applyRandomEq, cropWindow, type SpectrogramAugmentOptions } from './data/augment';
-export { parseCsv, parseCsvRecords } from './data/csv';
-export { parseManifest, type ManifestEntry } from './data/manifest';
-export { joinLocation, dirnameOf, basenameOf, isAbsoluteLocation } from './data/paths';
-export {
-  createMemoryCacheStore,
-  sha256Hex,
-  featureConfigHash,
-  encodeSpectrogram,
-  decodeSpectrogram,
-  type FeatureCacheStore,
-} from './data/feature-cache';
-export { LabelDebouncer } from './streaming/label-debouncer';
-export { StreamResampler, type ResampleFn } from './streaming/stream-resampler';
-export { ToneTracker, type ToneFrame, type ToneTrackerOptions } from './emergency/tone-tracker';
-export { T3Matcher, type T3Match, type T3MatcherOptions, type TonePulse } from './emergency/t3-matcher';
+
+// Emergency detection
 export {
   EmergencyNoiseDetector,
   type EmergencyDetectorOptions,
   type EmergencyEvent,
-  type AlarmProbabilitySource,
-  type AlarmProbabilityWindow,
 } from './emergency/emergency-detector';
 export { modelAlarmSource } from './emergency/model-alarm-source';
-export { audioSetAlarmSource, type AudioSetAlarmSourceOptions } from './emergency/audioset-alarm-source';
+export { audioSetAlarmSource } from './emergency/audioset-alarm-source';

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIOSET_CLASSES, AUDIOSET_LABEL_MAP, AUDIOSET_MAPPED_LABELS, NOISE_LABELS, audioSetMapEntry } from '@noise-classifier/config';
-import {
-  ABSENT_LOGIT,
-  NUM_AUDIOSET_CLASSES,
-  audioSetCombinerLoss,
-  audioSetEvidence,
-  combineHeadAndAudioSet,
-  createPrng,
-  fitAudioSetCombiner,
-  labelSourcesFor,
-  sigmoid,
-  softmaxRows,
-  topAudioSetTags,
-  type CombinerExample,
-} from '../src/index';
+import { NUM_AUDIOSET_CLASSES, audioSetEvidence, sigmoid, topAudioSetTags } from '../src/audioset/audioset-evidence';
+import { ABSENT_LOGIT, combineHeadAndAudioSet, labelSourcesFor } from '../src/audioset/combined-head';
+import { audioSetCombinerLoss, fitAudioSetCombiner, type CombinerExample } from '../src/audioset/fit-combiner';
+import { softmaxRows } from '../src/core/probabilities';
+import { createPrng } from '../src/synthetic/prng';
 
 const indexOf = (name: string) => AUDIOSET_CLASSES.findIndex(([, n]) => n === name);
 

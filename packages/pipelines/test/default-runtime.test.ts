@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { webRuntime } from '@noise-classifier/runtime-web';
-import { loadDefaultRuntime } from '../src/service/default-runtime';
+import { loadDefaultRuntime } from '../src/core/default-runtime';
 
 describe('the platform default runtime (#default-runtime)', () => {
   it('is Node’s under the node condition: onnxruntime-node, file access and the bundled model path', async () => {

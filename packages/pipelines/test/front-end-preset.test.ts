@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EFFICIENTAT_MN04_FEATURE_CONFIG } from '@noise-classifier/config';
 import { createModelMetadata, metadataFromProps, metadataToProps } from '@noise-classifier/models';
 import { describe, expect, it } from 'vitest';
-import { createFrontEnd } from '../src/service/create-front-end';
+import { createFrontEnd } from '../src/core/create-front-end';
 import { SHARED_CLIPS, readSharedClip, sharedPretrainedPath } from '../../../tooling/shared-data';
 
 /*

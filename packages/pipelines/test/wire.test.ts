@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeClassificationMetrics } from '../src/metrics/classification-metrics';
-import type { ClassificationResult } from '../src/service/classification-result';
+import type { ClassificationResult } from '../src/core/classification-result';
 import { fromWireClassification, toWireClassification } from '../src/wire/classification-wire';
 import { fromWireEvaluation, toWireEvaluation } from '../src/wire/evaluation-wire';
 import { fromWireHistory, toWireHistory } from '../src/wire/history-wire';

@@ -1,5 +1,15 @@
 import type * as tfType from '@tensorflow/tfjs';
-import type { Batch } from './trainer';
+
+/** A batch as the trainer builds it (NHWC inputs). */
+export interface Batch {
+  readonly x: Float32Array;
+  /** Soft targets, batch × classes. */
+  readonly y: Float32Array;
+  /** Loss weight per sample, already divided by the effective batch's total weight. */
+  readonly w: Float32Array;
+  readonly hard: Int32Array;
+  readonly size: number;
+}
 
 /** Loss, correct arg-max count and gradients (keyed by tf variable name) of one micro-batch in training mode. */
 export interface BatchGradients {

@@ -2,7 +2,7 @@ import { NoiseClassifierError, createTrainingConfig, type TrainingConfig } from 
 import type * as tfType from '@tensorflow/tfjs';
 import type { TrainingHistory } from '@noise-classifier/pipelines';
 import { AdamW, type AdamWParam } from './adamw';
-import type { GradientEngine, GradientEngineFactory } from './gradient-engine';
+import type { Batch, GradientEngine, GradientEngineFactory } from './gradient-engine';
 import { CHECKPOINT_FILE, decodeCheckpoint, encodeCheckpoint, type CheckpointStore, type NamedArray, type TrainingCheckpoint } from './checkpoint';
 import { resolveClassWeights } from './class-weights';
 import type { Random } from '@noise-classifier/features';
@@ -106,16 +106,7 @@ export interface TrainingResult {
   readonly seconds: number;
 }
 
-/** A batch as the trainer builds it (NHWC inputs). */
-export interface Batch {
-  readonly x: Float32Array;
-  /** Soft targets, batch × classes. */
-  readonly y: Float32Array;
-  /** Loss weight per sample, already divided by the effective batch's total weight. */
-  readonly w: Float32Array;
-  readonly hard: Int32Array;
-  readonly size: number;
-}
+export type { Batch };
 
 /**
  * Trains a tfjs LayersModel on model windows: AdamW, class weights, mixup and input noise when the data augments,

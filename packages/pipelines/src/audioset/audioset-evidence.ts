@@ -1,3 +1,4 @@
+import type { AudioSetTag } from '../core/classification-result';
 import {
   AUDIOSET_CLASSES,
   AUDIOSET_MAPPED_LABELS,
@@ -65,14 +66,7 @@ export function audioSetEvidenceFromScores(
   return out;
 }
 
-export interface AudioSetTag {
-  /** Model-output index (0–526). */
-  index: number;
-  mid: string;
-  name: string;
-  /** Sigmoid score in [0, 1]. */
-  score: number;
-}
+export type { AudioSetTag };
 
 /** The k highest-scoring AudioSet classes of one row of scores (sigmoids), highest first; ties keep class order. */
 export function topAudioSetTags(scores: ArrayLike<number>, k: number): AudioSetTag[] {

@@ -7,8 +7,8 @@ import {
   type AudioFeatureConfigInput,
 } from '@noise-classifier/config';
 import type { ModelInputBatch, Spectrogram } from '@noise-classifier/features';
-import type { FrontEnd } from '../service/front-end';
-import { createFrontEnd } from '../service/create-front-end';
+import type { FrontEnd } from '../core/front-end';
+import { createFrontEnd } from '../core/create-front-end';
 import type { Random } from '@noise-classifier/features';
 import { createPrng, shuffled } from '../synthetic/prng';
 import { augmentSpectrogram, cropWindow, type SpectrogramAugmentOptions } from './augment';

@@ -2,7 +2,7 @@ import { NoiseClassifierError, describeValue, type WindowAggregation } from '@no
 import { concatModelInputBatches, type ModelInputBatch } from '@noise-classifier/features';
 import type { NoiseDataset } from '../data/noise-dataset';
 import type { NoiseClassifierService } from '../service/noise-classifier-service';
-import { aggregateRows, argmax } from '../service/probabilities';
+import { aggregateRows, argmax } from '../core/probabilities';
 import { computeClassificationMetrics, type EvaluationReport } from './classification-metrics';
 
 export interface EvaluateOptions {

@@ -1,7 +1,7 @@
 // Node's pipeline runtime: onnxruntime-node and file access (runtime-node) plus where the bundled model lies.
 import { fileURLToPath } from 'node:url';
 import { nodeRuntime } from '@noise-classifier/runtime-node';
-import type { PipelineRuntime } from '../service/pipeline-runtime';
+import type { PipelineRuntime } from '../core/pipeline-runtime';
 
 /**
  * The bundled default model on disk. This file sits two folders below the package root both as source

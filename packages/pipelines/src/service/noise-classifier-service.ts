@@ -26,12 +26,12 @@ import {
 import { defaultModelLocation, DEFAULT_MODEL_FILE } from '../default-model';
 import type { NoiseDataset } from '../data/noise-dataset';
 import { joinLocation } from '../data/paths';
-import type { ClassificationMetadata, ClassificationResult, WindowResult } from './classification-result';
-import { createFrontEnd } from './create-front-end';
-import type { FrontEnd } from './front-end';
-import type { PipelineRuntime } from './pipeline-runtime';
-import { loadDefaultRuntime } from './default-runtime';
-import { aggregateRows, argmax, softmaxRows, topKOf } from './probabilities';
+import type { ClassificationMetadata, ClassificationResult, WindowResult } from '../core/classification-result';
+import { createFrontEnd } from '../core/create-front-end';
+import type { FrontEnd } from '../core/front-end';
+import type { PipelineRuntime } from '../core/pipeline-runtime';
+import { loadDefaultRuntime } from '../core/default-runtime';
+import { aggregateRows, argmax, softmaxRows, topKOf } from '../core/probabilities';
 import { StreamingClassifier, type StreamingOptions } from '../streaming/streaming-classifier';
 import type { ServiceTrainer, ServiceTrainingHistory, TrainedModel } from './service-trainer';
 import { NUM_AUDIOSET_CLASSES, audioSetScores, topAudioSetTags } from '../audioset/audioset-evidence';

@@ -1,6 +1,6 @@
 import type { AudioFeatureConfig } from '@noise-classifier/config';
 import type { ExportOnnxOptions, ModelMetadata } from '@noise-classifier/models';
-import type { TrainingHistory } from '../wire/history-wire';
+import type { TrainingHistory } from '../core/training-history';
 
 /** `train()`'s result: the seed's four curves plus where training stopped. */
 export interface ServiceTrainingHistory extends TrainingHistory {

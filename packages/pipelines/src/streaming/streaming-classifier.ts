@@ -1,7 +1,7 @@
 import { NoiseClassifierError, checkInteger, checkNumber, describeValue } from '@noise-classifier/config';
 import { resample } from '@noise-classifier/features';
-import type { FrontEnd } from '../service/front-end';
-import { argmax } from '../service/probabilities';
+import type { FrontEnd } from '../core/front-end';
+import { argmax } from '../core/probabilities';
 import { LabelDebouncer } from './label-debouncer';
 import { StreamResampler } from './stream-resampler';
 

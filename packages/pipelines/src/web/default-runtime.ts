@@ -1,7 +1,7 @@
 // What `#default-runtime` resolves to in browsers, bundlers and every other non-Node environment (package.json
 // `imports`, `default` condition): onnxruntime-web and fetch, with the bundled model fetched next to this file.
 import { webRuntime } from '@noise-classifier/runtime-web';
-import type { PipelineRuntime } from '../service/pipeline-runtime';
+import type { PipelineRuntime } from '../core/pipeline-runtime';
 
 /**
  * The bundled default model's URL. A literal `new URL(…, import.meta.url)` so bundlers (Vite, webpack, esbuild

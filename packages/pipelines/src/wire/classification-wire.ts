@@ -1,5 +1,5 @@
 import { LABEL_SOURCES, NoiseClassifierError, describeValue, type LabelSource } from '@noise-classifier/config';
-import type { ClassificationMetadata, ClassificationResult, WindowResult } from '../service/classification-result';
+import type { ClassificationMetadata, ClassificationResult, WindowResult } from '../core/classification-result';
 
 /** The seed's snake_case result, as sent over HTTP, printed by `--json` and returned by the legacy API. */
 export interface WireWindow {

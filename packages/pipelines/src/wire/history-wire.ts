@@ -1,12 +1,7 @@
+import type { TrainingHistory } from '../core/training-history';
 import { expectNumberArray, expectObject } from './classification-wire';
 
-/** Per-epoch training curves (the seed's `train()` return value, camelCase). */
-export interface TrainingHistory {
-  trainLoss: number[];
-  trainAcc: number[];
-  valLoss: number[];
-  valAcc: number[];
-}
+export type { TrainingHistory };
 
 /** The seed's snake_case history. */
 export interface WireTrainingHistory {

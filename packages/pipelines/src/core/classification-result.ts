@@ -1,5 +1,14 @@
 import type { LabelSource, WindowAggregation } from '@noise-classifier/config';
-import type { AudioSetTag } from '../audioset/audioset-evidence';
+
+/** One AudioSet class and its score (models with an AudioSet output). */
+export interface AudioSetTag {
+  /** Model-output index (0–526). */
+  index: number;
+  mid: string;
+  name: string;
+  /** Sigmoid score in [0, 1]. */
+  score: number;
+}
 
 /** One analysis window of a long clip (the optional timeline). */
 export interface WindowResult {

@@ -1,10 +1,10 @@
 import { NOISE_LABELS, NoiseClassifierError } from '@noise-classifier/config';
 import type { AudioInput } from '@noise-classifier/features';
 import { ONNX_AUDIOSET_LOGITS_NAME, appendAudioSetCombinedHead, readOnnxModelInfo } from '@noise-classifier/models';
-import type { NoiseClassifierService } from '../service/noise-classifier-service';
-import { NUM_AUDIOSET_CLASSES } from './audioset-evidence';
-import { EVIDENCE_EPSILON, combinedHeadGraphSpec, type AudioSetCombinerParams } from './combined-head';
-import type { CombinerExample } from './fit-combiner';
+import type { NoiseClassifierService } from './noise-classifier-service';
+import { NUM_AUDIOSET_CLASSES } from '../audioset/audioset-evidence';
+import { EVIDENCE_EPSILON, combinedHeadGraphSpec, type AudioSetCombinerParams } from '../audioset/combined-head';
+import type { CombinerExample } from '../audioset/fit-combiner';
 
 /**
  * Clip-level calibration examples from a model with a trained head and an AudioSet output, through the service's
