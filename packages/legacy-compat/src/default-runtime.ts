@@ -3,7 +3,6 @@ import type { NoiseClassifierService } from '@noise-classifier/pipelines';
 
 /** What `NoiseClassifierService.create` accepts as `runtime` (`nodeRuntime`, `webRuntime`, …). */
 export type LegacyRuntime = NonNullable<NonNullable<Parameters<typeof NoiseClassifierService.create>[0]>['runtime']>;
-type PipelineRuntime = LegacyRuntime;
 
 /**
  * A runtime the old classes use when none is passed to them (`setLegacyRuntime(webRuntime)`, say). Optional: with
@@ -12,12 +11,12 @@ type PipelineRuntime = LegacyRuntime;
  */
 const RUNTIME_KEY = Symbol.for('@noise-classifier/legacy-compat/runtime');
 
-export function setLegacyRuntime(runtime: PipelineRuntime | undefined): void {
-  (globalThis as unknown as Record<symbol, PipelineRuntime | undefined>)[RUNTIME_KEY] = runtime;
+export function setLegacyRuntime(runtime: LegacyRuntime | undefined): void {
+  (globalThis as unknown as Record<symbol, LegacyRuntime | undefined>)[RUNTIME_KEY] = runtime;
 }
 
-export function getLegacyRuntime(): PipelineRuntime | undefined {
-  return (globalThis as unknown as Record<symbol, PipelineRuntime | undefined>)[RUNTIME_KEY];
+export function getLegacyRuntime(): LegacyRuntime | undefined {
+  return (globalThis as unknown as Record<symbol, LegacyRuntime | undefined>)[RUNTIME_KEY];
 }
 
 const HINT = 'pass { runtime } (nodeRuntime from @noise-classifier/runtime-node, webRuntime from runtime-web) or call setLegacyRuntime(runtime)';

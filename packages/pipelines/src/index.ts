@@ -10,7 +10,7 @@ export {
   type ServiceTrainingHistory,
 } from './service/noise-classifier-service';
 export type { ServiceTrainer, ServiceTrainRequest, TrainedModel } from './service/service-trainer';
-export type { PipelineRuntime } from './core/pipeline-runtime';
+export type { PlatformRuntime } from '@noise-classifier/models';
 export { defaultModelLocation } from './default-model';
 export type { ClassificationResult, ClassificationMetadata, WindowResult, AudioSetTag } from './core/classification-result';
 export { modelWindows } from './core/create-front-end';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryCacheStore } from '../src/data/feature-cache';
 import { NoiseDataset } from '../src/data/noise-dataset';
 import { stageEsc10Clips } from './helpers/esc10-clips';
-import { createDirectoryCacheStore, nodeDatasetFiles, nodePipelineRuntime } from '../src/node/index';
+import { createDirectoryCacheStore, defaultModelPath, nodeDatasetFiles } from '../src/node/index';
 import { generateSyntheticClip } from '../src/synthetic/synthetic-clips';
 
 const CLIPS = stageEsc10Clips(); // real ESC-10 clips from ../shared/datasets, one folder per class
@@ -76,7 +76,7 @@ describe('NoiseDataset', () => {
     const third = await open();
     await third.getSpectrogram(3);
     expect(third.stats).toMatchObject({ decoded: 0, cacheHits: 1 });
-    expect(nodePipelineRuntime.defaultModelLocation).toMatch(/pipelines[\\/]models[\\/]default-model\.onnx$/);
+    expect(defaultModelPath).toMatch(/pipelines[\\/]models[\\/]default-model\.onnx$/);
   });
 
   it('takes in-memory samples and labels as indices or names; augments with one random window', async () => {

@@ -15,11 +15,11 @@ describe('the platform default runtime (#default-runtime)', () => {
   });
 
   it('is the web one elsewhere: onnxruntime-web, fetch, and the bundled model as a URL next to the package', async () => {
-    const { defaultPipelineRuntime } = await import('../src/web/default-runtime');
-    expect(defaultPipelineRuntime.name).toBe('web');
-    expect(defaultPipelineRuntime.backends).toEqual(webRuntime.backends);
-    expect(defaultPipelineRuntime.writeFileAtomic).toBeUndefined();
-    expect(defaultPipelineRuntime.defaultModelLocation).toMatch(/^file:\/\/.*\/pipelines\/models\/default-model\.onnx$/);
+    const { defaultPlatformRuntime } = await import('../src/web/default-runtime');
+    expect(defaultPlatformRuntime.name).toBe('web');
+    expect(defaultPlatformRuntime.backends).toEqual(webRuntime.backends);
+    expect(defaultPlatformRuntime.writeFileAtomic).toBeUndefined();
+    expect(defaultPlatformRuntime.defaultModelLocation).toMatch(/^file:\/\/.*\/pipelines\/models\/default-model\.onnx$/);
   });
 
   it('is chosen by the package.json imports map: node first, every other environment the web one', () => {

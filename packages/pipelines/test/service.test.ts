@@ -121,9 +121,9 @@ describe('NoiseClassifierService.create / export', () => {
     expect(readdirSync(dir)).toEqual(['m.onnx']);
   });
 
-  it('uses the bundled default model when no model is given (no runtime, nodeRuntime or nodePipelineRuntime)', async () => {
-    const { nodePipelineRuntime } = await import('../src/node/index');
-    for (const runtime of [undefined, nodeRuntime, nodePipelineRuntime]) {
+  it('uses the bundled default model when no model is given (no runtime, nodeRuntime, or the Node default runtime)', async () => {
+    const { defaultPlatformRuntime } = await import('../src/node/default-runtime');
+    for (const runtime of [undefined, nodeRuntime, defaultPlatformRuntime]) {
       const bundled = await NoiseClassifierService.create(runtime === undefined ? undefined : { runtime });
       expect(bundled.modelLocation).toMatch(/pipelines[\\/]models[\\/]default-model\.onnx$/);
       expect(bundled.metadata.untrained).toBe(false);

@@ -1,9 +1,9 @@
 import { NoiseClassifierService, type ServiceCreateOptions } from '@noise-classifier/pipelines';
-import { nodePipelineRuntime } from '@noise-classifier/pipelines/node';
+import { nodeRuntime } from '@noise-classifier/runtime-node';
 
 /** The service for `--model` (or the bundled default model), with onnxruntime-node and file access. */
 export async function loadService(modelPath: string | undefined, config: ServiceCreateOptions['config'] = {}): Promise<NoiseClassifierService> {
-  return NoiseClassifierService.create({ runtime: nodePipelineRuntime, config, ...(modelPath === undefined ? {} : { modelPath }) });
+  return NoiseClassifierService.create({ runtime: nodeRuntime, config, ...(modelPath === undefined ? {} : { modelPath }) });
 }
 
 /** A warning line when the model has random weights. */

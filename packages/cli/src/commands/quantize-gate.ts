@@ -9,8 +9,7 @@ import {
   QUANTIZATION_METADATA_KEY,
 } from '@noise-classifier/models';
 import { NoiseClassifierService, evaluate, type NoiseDataset } from '@noise-classifier/pipelines';
-import { nodePipelineRuntime } from '@noise-classifier/pipelines/node';
-import { onnxRuntimeNodeBackend } from '@noise-classifier/runtime-node';
+import { nodeRuntime, onnxRuntimeNodeBackend } from '@noise-classifier/runtime-node';
 
 /**
  * What `export --quantize` writes: `int8` static (calibrated uint8 activations, int8 weights: integer convolutions,
@@ -108,7 +107,7 @@ async function quantize(fp32: Uint8Array, mode: CliQuantization, calibration: No
 }
 
 async function accuracy(model: Uint8Array, data: NoiseDataset, onProgress: (done: number) => void): Promise<number> {
-  const service = await NoiseClassifierService.create({ model, runtime: nodePipelineRuntime });
+  const service = await NoiseClassifierService.create({ model, runtime: nodeRuntime });
   try {
     return (await evaluate(service, data, { onProgress })).accuracy;
   } finally {

@@ -15,4 +15,6 @@ export interface PlatformRuntime {
   readonly readAudioFile?: (location: string) => Promise<Uint8Array>;
   /** Writes a file atomically (checkpoints, exports); absent where the platform cannot write files. */
   readonly writeFileAtomic?: (location: string, data: Uint8Array | string) => Promise<void>;
+  /** Where the bundled default model lives on this platform (overrides the pipelines' package-relative default). */
+  readonly defaultModelLocation?: string;
 }

@@ -1,5 +1,5 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
-import type { PipelineRuntime } from './pipeline-runtime';
+import type { PlatformRuntime } from '@noise-classifier/models';
 
 /**
  * The platform runtime used when the caller passes none. `#default-runtime` is this package's private import
@@ -8,12 +8,12 @@ import type { PipelineRuntime } from './pipeline-runtime';
  * (src/web/default-runtime.ts). Loaded lazily, so injecting a runtime never loads the default one, and this
  * module stays platform-neutral.
  */
-let loading: Promise<PipelineRuntime> | undefined;
+let loading: Promise<PlatformRuntime> | undefined;
 
 /** Set by tsup to `true` in the CommonJS build only (esbuild `define`); undefined from source. */
 declare const __NOISE_CLASSIFIER_CJS__: boolean | undefined;
 
-type DefaultRuntimeModule = { defaultPipelineRuntime: PipelineRuntime };
+type DefaultRuntimeModule = { defaultPlatformRuntime: PlatformRuntime };
 
 /**
  * The CommonJS build requires the CommonJS variant: `import()` would load the ES module one, and with it a second
@@ -27,9 +27,9 @@ function importDefaultRuntime(): Promise<DefaultRuntimeModule> {
   return import('#default-runtime');
 }
 
-export function loadDefaultRuntime(): Promise<PipelineRuntime> {
+export function loadDefaultRuntime(): Promise<PlatformRuntime> {
   loading ??= importDefaultRuntime().then(
-    (module) => module.defaultPipelineRuntime,
+    (module) => module.defaultPlatformRuntime,
     (error: unknown) => {
       loading = undefined; // a later install or retry may succeed
       throw new NoiseClassifierError('E_RUNTIME_MISSING', `The default platform runtime could not be loaded: ${error instanceof Error ? error.message : String(error)}`, {

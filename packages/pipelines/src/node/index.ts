@@ -3,5 +3,5 @@
 // Node helpers live in `@noise-classifier/training/node`.
 export { nodeDatasetFiles } from './dataset-files';
 export { createDirectoryCacheStore } from './directory-cache-store';
-export { defaultModelPath, nodePipelineRuntime } from './node-pipeline-runtime';
+export { defaultModelPath } from './default-model-path';
 

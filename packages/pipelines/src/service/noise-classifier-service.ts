@@ -14,10 +14,12 @@ import {
   exportOnnx,
   loadTfjsModel,
   readOnnxModelInfo,
+  createBackendRegistry,
   resolveBackend,
   saveTfjsModel,
   ONNX_AUDIOSET_LOGITS_NAME,
   type InferenceBackend,
+  type PlatformRuntime,
   type ExportOnnxOptions,
   type InferenceSession,
   type ModelMetadata,
@@ -29,7 +31,6 @@ import { joinLocation } from '../data/paths';
 import type { ClassificationMetadata, ClassificationResult, WindowResult } from '../core/classification-result';
 import { createFrontEnd } from '../core/create-front-end';
 import type { FrontEnd } from '../core/front-end';
-import type { PipelineRuntime } from '../core/pipeline-runtime';
 import { loadDefaultRuntime } from '../core/default-runtime';
 import { aggregateRows, argmax, softmaxRows, topKOf } from '../core/probabilities';
 import { StreamingClassifier, type StreamingOptions } from '../streaming/streaming-classifier';
@@ -49,7 +50,7 @@ export interface ServiceCreateOptions {
    * Platform services: file access and backends (e.g. `nodeRuntime`). Default: the platform's, chosen by export
    * conditions (Node: onnxruntime-node + files + the bundled model; browsers/bundlers: onnxruntime-web + fetch).
    */
-  runtime?: PipelineRuntime;
+  runtime?: PlatformRuntime;
   /** A specific inference backend; otherwise the runtime's, then the global registry's (`config.backend`). */
   backend?: InferenceBackend;
   /** An in-process tfjs model (after training): enables `export(path, 'tfjs')`. ONNX bytes are produced from it. */
@@ -102,7 +103,7 @@ export class NoiseClassifierService {
   /** Where the model came from (path, 'bytes', 'tfjs' or 'trained'). */
   modelLocation: string;
   private modelBytes: Uint8Array;
-  private readonly runtime?: PipelineRuntime;
+  private readonly runtime?: PlatformRuntime;
   private tfjsModel?: unknown;
   private session: InferenceSession | null;
   private readonly backend: InferenceBackend;
@@ -116,7 +117,7 @@ export class NoiseClassifierService {
     metadata: ModelMetadata;
     modelBytes: Uint8Array;
     modelLocation: string;
-    runtime?: PipelineRuntime;
+    runtime?: PlatformRuntime;
     backend: InferenceBackend;
     session: InferenceSession;
     frontEnd: FrontEnd;
@@ -627,32 +628,27 @@ export class NoiseClassifierService {
  * none. Needed to read a model file (a failure to load it is the error); otherwise only a source of backends,
  * skipped when a backend is given, and optional (the global registry remains) when it cannot load.
  */
-async function platformDefault(readsFile: boolean, backend: InferenceBackend | undefined): Promise<PipelineRuntime | undefined> {
+async function platformDefault(readsFile: boolean, backend: InferenceBackend | undefined): Promise<PlatformRuntime | undefined> {
   if (readsFile) return loadDefaultRuntime();
   if (backend !== undefined) return undefined;
   return loadDefaultRuntime().catch(() => undefined);
 }
 
-async function pickBackend(config: InferenceConfig, runtime: PipelineRuntime | undefined): Promise<InferenceBackend> {
-  const candidates = (runtime?.backends ?? []).filter(
-    (b) => b.formats.includes('onnx') && (config.backend === 'auto' || b.name === config.backend),
-  );
-  const failures: string[] = [];
-  for (const b of candidates) {
-    try {
-      await b.init();
-      return b;
-    } catch (error) {
-      failures.push(`${b.name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
+/**
+ * The backend, always through a registry: the runtime's own backends (best first) in a registry of their own, then
+ * the process-wide one (`registerBackend`). When both fail, the runtime's error says why each of its backends did.
+ */
+async function pickBackend(config: InferenceConfig, runtime: PlatformRuntime | undefined): Promise<InferenceBackend> {
+  const own = (runtime?.backends ?? []).filter((b) => b.formats.includes('onnx'));
+  if (own.length === 0) return resolveBackend(config.backend, 'onnx');
+  const registry = createBackendRegistry();
+  own.forEach((backend, i) => registry.register(backend, own.length - i));
   try {
-    return await resolveBackend(config.backend, 'onnx');
-  } catch (error) {
-    if (failures.length === 0) throw error;
-    throw new NoiseClassifierError('E_RUNTIME_FAILED', `No inference backend could run the model: ${failures.join(' | ')}`, {
-      field: 'backend',
-      cause: error,
+    return await registry.resolve(config.backend, 'onnx');
+  } catch (ownError) {
+    return resolveBackend(config.backend, 'onnx').catch((globalError: unknown) => {
+      // A backend name the runtime does not have: the process-wide registry's answer is the one that matters.
+      throw config.backend !== 'auto' && !own.some((b) => b.name === config.backend) ? globalError : ownError;
     });
   }
 }

@@ -1,7 +1,7 @@
 // What `#default-runtime` resolves to in browsers, bundlers and every other non-Node environment (package.json
 // `imports`, `default` condition): onnxruntime-web and fetch, with the bundled model fetched next to this file.
 import { webRuntime } from '@noise-classifier/runtime-web';
-import type { PipelineRuntime } from '../core/pipeline-runtime';
+import type { PlatformRuntime } from '@noise-classifier/models';
 
 /**
  * The bundled default model's URL. A literal `new URL(…, import.meta.url)` so bundlers (Vite, webpack, esbuild
@@ -19,4 +19,4 @@ function bundledModelUrl(): string | undefined {
 const location = bundledModelUrl();
 
 /** `webRuntime` (onnxruntime-web, fetch) plus the default model's URL. */
-export const defaultPipelineRuntime: PipelineRuntime = location === undefined ? webRuntime : { ...webRuntime, defaultModelLocation: location };
+export const defaultPlatformRuntime: PlatformRuntime = location === undefined ? webRuntime : { ...webRuntime, defaultModelLocation: location };
