@@ -24,6 +24,7 @@ export { computeDeltas } from './dsp/deltas';
 
 // Input: decoding, resampling, model windows, augmentation.
 export { decodeAudio } from './io/decode';
+export { audioFileKind, type AudioFileKind } from './io/sniff';
 export { decodeWav, type DecodeOptions } from './io/wav';
 export { encodeWav, type EncodeWavOptions, type WavSampleFormat } from './io/wav-encode';
 export { resample, type ResampleOptions } from './io/resample';

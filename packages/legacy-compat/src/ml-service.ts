@@ -1,8 +1,8 @@
 import { NoiseClassifierError, describeValue, type InferenceDevice } from '@noise-classifier/config';
+import { audioFileKind } from '@noise-classifier/features';
 import { NoiseClassifierService } from '@noise-classifier/pipelines';
 import { warnDeprecated, type DeprecationOptions } from './deprecation';
 import { getLegacyRuntime, withRuntimeHint, type LegacyRuntime } from './default-runtime';
-import { looksLikeAudioFile } from './audio-file-sniff';
 import { withOldTerms } from './old-terms';
 
 /** Environment variable the seed's settings used for the model file. */
@@ -128,7 +128,7 @@ export class MLService {
     const result = await withOldTerms(
       { audio: names.audioData, bytes: names.audioData, sampleRate: names.sampleRate },
       async () => {
-        if (looksLikeAudioFile(bytes)) {
+        if (audioFileKind(bytes) !== undefined) {
           return service.classify(bytes, sampleRate as number | undefined);
         }
         return service.classify(rawFloat32(bytes, sampleRate, names), sampleRate as number);

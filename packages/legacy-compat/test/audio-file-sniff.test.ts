@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { looksLikeAudioFile } from '../src/audio-file-sniff';
+import { audioFileKind } from '@noise-classifier/features';
+
+/** MLService's test: an audio file or headerless float32 PCM (features' one sniffer decides). */
+const looksLikeAudioFile = (bytes: Uint8Array) => audioFileKind(bytes) !== undefined;
 import { alarmClip, CLIP_SAMPLE_RATE, wavBytes } from './helpers/build-fixtures';
 
 const mp3 = new Uint8Array(readFileSync(new URL('./fixtures/synthetic-alarm-1s.mp3', import.meta.url)));

@@ -1,18 +1,16 @@
+import { audioFileKind } from '@noise-classifier/features';
 import type { AudioDecoder, DecodedClip } from '../classifier';
 import { ApiError } from './api-error';
 
 export type AudioContainer = 'wav' | 'ogg' | 'flac' | 'mp3';
 
-/** Recognises an encoded audio file by its first bytes; undefined for anything else (e.g. raw PCM). */
+/**
+ * Recognises an encoded audio file by its first bytes (features' `audioFileKind`, the one sniffer); undefined for
+ * anything else, e.g. raw PCM. A format we cannot decode also reads as undefined here, as raw PCM needing a rate.
+ */
 export function sniffContainer(bytes: Uint8Array): AudioContainer | undefined {
-  const tag = (o: number, s: string) => s.split('').every((c, i) => bytes[o + i] === c.charCodeAt(0));
-  if (bytes.length >= 12 && tag(0, 'RIFF') && tag(8, 'WAVE')) return 'wav';
-  if (bytes.length >= 12 && tag(0, 'RF64') && tag(8, 'WAVE')) return 'wav';
-  if (bytes.length >= 4 && tag(0, 'OggS')) return 'ogg';
-  if (bytes.length >= 4 && tag(0, 'fLaC')) return 'flac';
-  if (bytes.length >= 3 && tag(0, 'ID3')) return 'mp3';
-  if (bytes.length >= 2 && bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0 && (bytes[1] & 0x06) !== 0) return 'mp3';
-  return undefined;
+  const kind = audioFileKind(bytes);
+  return kind === 'unsupported' ? undefined : kind;
 }
 
 /** Media types accepted as a raw request body, and what they hold. */
