@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { NoiseClassifierError, createAudioFeatureConfig, type ClassWeighting } from '@noise-classifier/config';
+import { NoiseClassifierError, createAudioFeatureConfig, toSnakeCaseKeys, type ClassWeighting } from '@noise-classifier/config';
 import { toWireEvaluation, toWireHistory } from '@noise-classifier/pipelines';
 import { createDirectoryCacheStore, nodeDatasetFiles } from '@noise-classifier/pipelines/node';
 import { augmentationFor, loadTrainingData, splitForTraining, train, withSyntheticClips, withoutFolds, type HeadInput, type TrainingRecipe } from '@noise-classifier/training';
@@ -35,9 +35,8 @@ export const trainCommand: CommandModule = {
 export function registerTrainCommand(program: Command, io: CliIo = defaultIo): Command {
   const command = program.command('train').description('Train a model on labelled audio (manifest.csv with file,label[,fold], or one folder per class)');
   return addTrainOptions(command).action(async (options: TrainCommandOptions) => {
-    const s = await runTrain(options, io);
-    const validation = s.validation ? { validation: { accuracy: s.validation.accuracy, macro_f1: s.validation.macroF1, clips: s.validation.clips } } : {};
-    io.stdout(`${JSON.stringify({ out_dir: s.outDir, onnx: s.onnxPath, labels: s.labels, epochs: s.epochs, best_epoch: s.bestEpoch, seconds: Math.round(s.seconds), backend: s.backend, engine: s.engine, ...validation })}\n`);
+    const { onnxPath: onnx, seconds, validation, ...s } = await runTrain(options, io);
+    io.stdout(`${JSON.stringify(toSnakeCaseKeys({ ...s, onnx, seconds: Math.round(seconds), ...(validation ? { validation: toSnakeCaseKeys(validation) } : {}) }))}\n`);
   });
 }
 
