@@ -22,7 +22,6 @@ import { createModelConfig } from '@noise-classifier/config';
 import { AdamW } from '../src/adamw';
 import { Trainer } from '../src/trainer';
 import { examplesSource } from '../src/window-source';
-import { createWorkerGradientHelper } from '../src/node/gradient-worker';
 import { selectTrainingBackend } from '../src/training-backend';
 
 const steps = Number(process.argv[2] ?? 5);
@@ -92,16 +91,14 @@ async function tfjsStepSeconds(architecture: string): Promise<number> {
   return times[Math.floor(times.length / 2)]!;
 }
 
-/** Seconds per step through the Trainer, on one thread or with a worker thread computing half of each batch. */
-async function trainerStepSeconds(architecture: string, parallel: boolean): Promise<number> {
+/** Seconds per step through the Trainer (batch assembly, loss, AdamW) on one thread. */
+async function trainerStepSeconds(architecture: string): Promise<number> {
   const labels = Array.from({ length: 10 }, (_, i) => `c${i}`);
   const model = await buildModel(createModelConfig({ architecture, labels, dropout: 0.2 }), {}, { tf, seed: 1 });
   const inputs = Array.from({ length: BATCH * steps }, (_, i) => Float32Array.from({ length: 128 * 128 }, (_, k) => Math.sin(k * ((i % 10) + 1) * 1e-3)));
   const data = examplesSource({ inputs, labels: inputs.map((_, i) => i % 10), classNames: labels, inputShape: [1, 128, 128] });
-  // Under tsx the worker needs the TypeScript loader and the source condition; built packages need neither.
-  const helper = parallel ? createWorkerGradientHelper(model, { execArgv: ['--conditions=@noise-classifier/source'], loader: 'tsx/esm/api' }) : undefined;
   const config = { numEpochs: 1, batchSize: BATCH, device: 'wasm', learningRate: 1e-3 } as const;
-  const options = { tf, ...(helper ? { gradientHelper: helper } : {}) };
+  const options = { tf };
   const warm = new Trainer(model, config, options);
   await warm.fit(examplesSource({ ...data, inputs: inputs.slice(0, BATCH), labels: data.targets.slice(0, BATCH), classNames: labels, inputShape: [1, 128, 128] } as never), null);
   warm.dispose();
@@ -110,7 +107,6 @@ async function trainerStepSeconds(architecture: string, parallel: boolean): Prom
   await trainer.fit(data, null);
   const seconds = (performance.now() - t) / 1000 / steps;
   trainer.dispose();
-  await helper?.dispose();
   model.dispose();
   return seconds;
 }
@@ -187,13 +183,10 @@ console.log(row('cnn_small (reference CNN)', cnn, torch?.reference_cnn_s));
 console.log(row('efficientnet_b0', b0, torch?.efficientnet_b0_s));
 if (!torch) console.log('PyTorch reference not available (/usr/bin/python3 with torch and torchvision needed).');
 
-// Two cores: our trainer with a worker thread (data parallel) against PyTorch with two threads.
-const oneThread = await trainerStepSeconds('cnn_small', false);
-const twoThreads = await trainerStepSeconds('cnn_small', true);
-const torch2 = torchStepSeconds(2);
+// The whole Trainer step (the worker-thread helper that computed half of each batch was removed: 0.93–1.29× here).
+const oneThread = await trainerStepSeconds('cnn_small');
 console.log('');
 console.log(`cnn_small through the Trainer (batch assembly, loss, AdamW), mean of ${steps} steps:`);
 console.log('| cores | ours s/step | PyTorch s/step | ours / PyTorch |');
 console.log('|---|---|---|---|');
 console.log(`| 1 (main thread) | ${oneThread.toFixed(3)} | ${torch ? torch.reference_cnn_s.toFixed(3) : 'n/a'} | ${torch ? (oneThread / torch.reference_cnn_s).toFixed(2) : 'n/a'} |`);
-console.log(`| 2 (main + worker thread) | ${twoThreads.toFixed(3)} | ${torch2 ? torch2.reference_cnn_s.toFixed(3) : 'n/a'} | ${torch2 ? (twoThreads / torch2.reference_cnn_s).toFixed(2) : 'n/a'} |`);

@@ -26,7 +26,6 @@ export {
   writeWeights,
   batchGradients,
   type Batch,
-  type GradientHelper,
   type TrainerOptions,
   type TrainingProgress,
   type TrainingResult,

@@ -4,7 +4,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import type { NoiseDataset } from '@noise-classifier/pipelines';
 import type { CheckpointStore } from './checkpoint';
 import type { GradientEngineFactory } from './gradient-engine';
-import { Trainer, predictSource, type EpochSummary, type GradientHelper, type TrainingProgress, type TrainingResult } from './trainer';
+import { Trainer, predictSource, type EpochSummary, type TrainingProgress, type TrainingResult } from './trainer';
 import { repeatSource, toWindowSource, type TrainingExamples, type WindowSource } from './window-source';
 
 export interface TrainOptions {
@@ -21,8 +21,6 @@ export interface TrainOptions {
   readonly maxEpochsThisCall?: number;
   readonly inputNoiseDb?: number;
   readonly learningRateSchedule?: 'constant' | 'cosine';
-  /** Builds a helper that computes half of each batch elsewhere (e.g. `createWorkerGradientHelper` in Node). */
-  readonly createGradientHelper?: (model: tfType.LayersModel) => GradientHelper;
   /** Random windows drawn from every training clip per epoch (default 1); see `repeatSource`. */
   readonly windowsPerClip?: number;
   /** false: keep the last epoch's weights instead of the best validation epoch's (see TrainerOptions). */
@@ -60,15 +58,12 @@ export async function trainModel(
   const featureConfig = 'featureConfig' in trainDataset ? (trainDataset as NoiseDataset).featureConfig : undefined;
   const modelConfig = createModelConfig({ architecture: 'cnn_small', ...options.modelConfig, labels: [...trainSource.labels], numClasses: trainSource.labels.length });
   const model = options.model ?? (await buildModel(modelConfig, featureConfig ?? {}, { tf, seed: trainingConfig.seed }));
-  // The tfjs helper only serves the tfjs path; another engine parallelises by itself.
-  const gradientHelper = options.createGradientEngine ? undefined : options.createGradientHelper?.(model);
-  const trainer = new Trainer(model, trainingConfig, { ...options, tf, ...(gradientHelper ? { gradientHelper } : {}) });
+  const trainer = new Trainer(model, trainingConfig, { ...options, tf });
   try {
     const result = await trainer.fit(trainSource, valSource);
     const validationProbabilities = valSource ? await predictSource(tf, model, valSource) : [];
     return { ...result, model, labels: trainSource.labels, modelConfig, ...(featureConfig ? { featureConfig } : {}), validationProbabilities };
   } finally {
     trainer.dispose();
-    await gradientHelper?.dispose();
   }
 }

@@ -66,14 +66,9 @@ export interface TrainerOptions {
    */
   readonly learningRateSchedule?: 'constant' | 'cosine';
   /**
-   * Computes half of every batch elsewhere (e.g. a worker thread with its own tfjs: `createWorkerGradientHelper`
-   * in `@noise-classifier/pipelines/node`), so training uses two cores.
-   */
-  readonly gradientHelper?: GradientHelper;
-  /**
    * Builds the engine that computes each micro-batch's loss and gradients (e.g. `createOnnxGradientEngine` on
    * onnxruntime-node, multi-threaded). Called once per `fit` with the model being trained, disposed at the end.
-   * Without one, tfjs computes them (`batchGradients`, with the gradient helper when given).
+   * Without one, tfjs computes them (`batchGradients`).
    */
   readonly createGradientEngine?: GradientEngineFactory;
   /**
@@ -85,12 +80,6 @@ export interface TrainerOptions {
   readonly labelSmoothing?: number;
   /** Clock in ms (tests). */
   readonly now?: () => number;
-}
-
-/** Computes the gradients of part of a batch with a copy of the model (another thread or process). */
-export interface GradientHelper {
-  compute(request: { weights: NamedArray[]; batch: Batch; dropoutSeed: number }): Promise<{ grads: Record<string, Float32Array>; loss: number; correct: number }>;
-  dispose(): Promise<void>;
 }
 
 export interface TrainingResult {
@@ -206,7 +195,7 @@ export class Trainer {
           const t = now();
           const items = members.slice(m, m + micro);
           const batch = await this.makeBatch(train, items, epoch, classWeights, totalWeight, numClasses, derivePrng(config.seed, 2, epoch, start + m));
-          const { loss, correct: c, grads } = await this.gradients(batch, variables, params, deriveSeed(config.seed, 3, epoch, start + m));
+          const { loss, correct: c, grads } = await this.gradients(batch, variables, deriveSeed(config.seed, 3, epoch, start + m));
           accumulated = accumulate(tf, accumulated, grads);
           lossSum += loss * totalWeight;
           correct += c;
@@ -344,44 +333,17 @@ export class Trainer {
     return { x, y, w: wt, hard, size };
   }
 
-  /** Gradients of one micro-batch; with a gradient helper, half the batch runs there in parallel. */
-  private async gradients(batch: Batch, variables: tfType.Variable[], params: AdamWParam[], dropoutSeed: number):
+  /** Gradients of one micro-batch: the gradient engine's, else tfjs's. */
+  private async gradients(batch: Batch, variables: tfType.Variable[], dropoutSeed: number):
     Promise<{ loss: number; correct: number; grads: Record<string, tfType.Tensor> }> {
     if (this.engine) return this.engine.compute(batch, dropoutSeed);
-    const helper = this.options.gradientHelper;
-    if (!helper || batch.size < 2) return batchGradients(this.tf, this.model, variables, batch, dropoutSeed);
-    const { tf } = this;
-    const half = Math.ceil(batch.size / 2);
-    const [mine, theirs] = splitBatch(batch, half);
-    // The helper gets the current weights (batch-norm statistics included) and returns the gradient of its half;
-    // losses are normalised by the whole effective batch's weight, so the two halves' gradients simply add.
-    const remote = helper.compute({ weights: readWeights(this.model), batch: theirs, dropoutSeed: deriveSeed(dropoutSeed, 1) });
-    const local = batchGradients(tf, this.model, variables, mine, dropoutSeed);
-    const r = await remote;
-    for (const p of params) {
-      const g = r.grads[p.key];
-      const prev = local.grads[p.variable.name];
-      if (!g || !prev) continue;
-      local.grads[p.variable.name] = tf.tidy(() => tf.add(prev, tf.tensor(g, p.variable.shape)));
-      prev.dispose();
-    }
-    return { loss: local.loss + r.loss, correct: local.correct + r.correct, grads: local.grads };
+    return batchGradients(this.tf, this.model, variables, batch, dropoutSeed);
   }
-}
-
-function splitBatch(batch: Batch, n: number): [Batch, Batch] {
-  const plane = batch.x.length / batch.size;
-  const classes = batch.y.length / batch.size;
-  const part = (from: number, to: number): Batch => ({
-    x: batch.x.slice(from * plane, to * plane), y: batch.y.slice(from * classes, to * classes),
-    w: batch.w.slice(from, to), hard: batch.hard.slice(from, to), size: to - from,
-  });
-  return [part(0, n), part(n, batch.size)];
 }
 
 /**
  * Loss (class-weighted cross-entropy, weights pre-normalised), its gradients for `variables` and the number of
- * correct arg-max predictions for one batch, in training mode. Shared by the trainer and gradient helpers.
+ * correct arg-max predictions for one batch, in training mode (the tfjs engine).
  */
 export function batchGradients(tf: Tf, model: tfType.LayersModel, variables: tfType.Variable[], batch: Batch, dropoutSeed: number):
   { loss: number; correct: number; grads: Record<string, tfType.Tensor> } {

@@ -25,8 +25,6 @@ export interface TrainCommandOptions {
   resume: boolean;
   /** Stop after this many epochs in this invocation (a later `train` with the same --out resumes). */
   maxEpochs?: number;
-  /** Compute half of each batch in a worker thread (a second core); tfjs engine only. */
-  twoCores?: boolean;
   /** Gradient engine: onnxruntime (native, multi-threaded) or tfjs; default onnxruntime when onnxruntime-node loads. */
   engine?: 'onnxruntime' | 'tfjs';
   /** onnxruntime intra-op threads (default: all cores). */
@@ -101,7 +99,6 @@ export function addTrainOptions(command: Command): Command {
     .option('--max-epochs <n>', 'stop after n epochs in this run (resume later)', number('max-epochs', 1, 100000, true))
     .option('--engine <name>', 'gradient engine: onnxruntime (native, multi-threaded) or tfjs (default: onnxruntime when onnxruntime-node loads)', engineName)
     .option('--threads <n>', 'onnxruntime threads for the onnxruntime engine (default: all cores)', number('threads', 1, 1024, true))
-    .option('--two-cores', 'tfjs engine: compute half of each batch in a worker thread (faster when a second core is free)')
     .option('--lr-schedule <kind>', 'constant or cosine (decay to 2% over the epochs)', 'cosine')
     .option('--n-mels <n>', 'mel bins = model input height (default 128, the seed)', number('n-mels', 8, 512, true))
     .option('--hop-length <n>', 'STFT hop in samples at 48 kHz (default 512)', number('hop-length', 64, 8192, true))

@@ -76,8 +76,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
   for (let i = 0; i < all.length; i++) await all.getSpectrogram(i);
   log(`features: ${all.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s (decoded ${all.stats.decoded}, cached ${all.stats.cacheHits})`);
 
-  const platform = await nodeTrainingPlatform({ checkpointDir: outDir, ...(options.engine ? { engine: options.engine } : {}), ...(options.threads === undefined ? {} : { threads: options.threads }), twoCores: options.twoCores === true });
-  if (platform.engine === 'onnxruntime' && options.twoCores) log('--two-cores applies to the tfjs engine only; onnxruntime uses --threads');
+  const platform = await nodeTrainingPlatform({ checkpointDir: outDir, ...(options.engine ? { engine: options.engine } : {}), ...(options.threads === undefined ? {} : { threads: options.threads }) });
   const command = `noise-classifier train ${process.argv.slice(3).join(' ')}`.trim();
   const recipe: TrainingRecipe = {
     train: trainSet,

@@ -3,7 +3,6 @@ import { loadTf } from '@noise-classifier/models';
 import { onnxRuntimeNodeBackend } from '@noise-classifier/runtime-node';
 import type { TrainingPlatform } from '../recipe/training-recipe';
 import { directoryCheckpointStore } from './directory-checkpoint-store';
-import { createWorkerGradientHelper } from './gradient-worker';
 import { onnxRuntimeAvailable, onnxRuntimeGradientEngine } from './onnx-gradient-engine';
 
 export interface NodeTrainingPlatformOptions {
@@ -13,8 +12,6 @@ export interface NodeTrainingPlatformOptions {
   readonly engine?: 'onnxruntime' | 'tfjs';
   /** onnxruntime intra-op threads (default: all cores). */
   readonly threads?: number;
-  /** tfjs engine: compute half of each batch in a worker thread. */
-  readonly twoCores?: boolean;
 }
 
 /** Node's training platform: the one place that chooses the gradient engine and where checkpoints go. */
@@ -32,7 +29,6 @@ export async function nodeTrainingPlatform(options: NodeTrainingPlatformOptions 
         embeddingBackend: onnxRuntimeNodeBackend,
       }
       : {}),
-    ...(engine === 'tfjs' && options.twoCores ? { createGradientHelper: (model) => createWorkerGradientHelper(model) } : {}),
     ...(checkpointDir === undefined ? {} : { checkpointStore: (stage: string) => directoryCheckpointStore(path.join(checkpointDir, stage)) }),
   };
 }

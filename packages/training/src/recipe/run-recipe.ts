@@ -71,7 +71,6 @@ export async function train(recipe: TrainingRecipe, options: TrainRunOptions = {
       ...(recipe.windowsPerClip === undefined ? {} : { windowsPerClip: recipe.windowsPerClip }),
       ...(recipe.maxEpochsThisCall === undefined ? {} : { maxEpochsThisCall: recipe.maxEpochsThisCall }),
       ...(platform.createGradientEngine ? { createGradientEngine: platform.createGradientEngine } : {}),
-      ...(platform.createGradientHelper ? { createGradientHelper: platform.createGradientHelper } : {}),
     }));
   }
   const [first] = outcomes;

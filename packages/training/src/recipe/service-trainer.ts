@@ -64,7 +64,6 @@ function runOptionsOf(request: ServiceTrainRequest): TrainRunOptions {
     ...options.platform,
     ...(options.tf ? { tf: options.tf } : {}),
     ...(createGradientEngine ? { createGradientEngine } : {}),
-    ...(options.createGradientHelper ? { createGradientHelper: options.createGradientHelper } : {}),
     ...(options.embeddingBackend ? { embeddingBackend: options.embeddingBackend } : {}),
     ...(checkpointStore ? { checkpointStore: () => checkpointStore } : {}),
   };

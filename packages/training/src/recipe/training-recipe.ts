@@ -7,7 +7,7 @@ import type { GradientEngineFactory } from '../gradient-engine';
 import type { PretrainedBackbone } from '../pretrained/pretrained-backbone';
 import type { HeadInput } from '../pretrained/window-embeddings';
 import type { TrainOptions } from '../train';
-import type { EpochSummary, GradientHelper, TrainingProgress, TrainingResult } from '../trainer';
+import type { EpochSummary, TrainingProgress, TrainingResult } from '../trainer';
 import type { TrainingExamples, WindowSource } from '../window-source';
 
 export type TrainingData = NoiseDataset | TrainingExamples | WindowSource;
@@ -59,8 +59,6 @@ export interface TrainingPlatform {
   readonly tf?: TfModule;
   /** Computes gradients with another engine (Node: onnxruntime); default tfjs. */
   readonly createGradientEngine?: GradientEngineFactory;
-  /** tfjs engine only: computes half of each batch elsewhere (e.g. a worker thread). */
-  readonly createGradientHelper?: (model: tfType.LayersModel) => GradientHelper;
   /** Runs the frozen pretrained backbone for embeddings (Node: onnxruntime-node); default tfjs. */
   readonly embeddingBackend?: InferenceBackend;
   /** A checkpoint store per stage: 'checkpoint', 'checkpoint-m<k>' (ensemble member k > 1), 'checkpoint-fine-tune'. */
