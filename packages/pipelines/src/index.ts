@@ -147,6 +147,7 @@ export { embedWindows, headInputTensor, type EmbedOptions, type HeadInput, type 
 export { reapplyLayers } from './training/pretrained/reapply-layers';
 export {
   AUDIOSET_OUTPUT_LAYER,
+  featureUnitsPerDb,
   trainPretrained,
   type FineTuneStage,
   type TrainPretrainedOptions,

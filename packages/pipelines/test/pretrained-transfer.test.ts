@@ -12,7 +12,7 @@ import { NoiseClassifierService } from '../src/service/noise-classifier-service'
 import { selectTrainingBackend } from '../src/training/training-backend';
 import { EFFICIENTAT_MN04, loadPretrainedBackbone } from '../src/training/pretrained/pretrained-backbone';
 import { resolvePretrainedLocation } from '../src/training/pretrained/pretrained-location';
-import { trainPretrained } from '../src/training/pretrained/train-pretrained';
+import { featureUnitsPerDb, trainPretrained } from '../src/training/pretrained/train-pretrained';
 import { embedWindows } from '../src/training/pretrained/window-embeddings';
 import { datasetSource } from '../src/training/window-source';
 import { untrainedOnnx } from './helpers/untrained-model';
@@ -117,6 +117,14 @@ describe('loadPretrainedBackbone: bad weights are typed errors naming the file (
     expect(error.code).toBe('E_MODEL_MISMATCH');
     expect(error.field).toMatch(/^featureConfig\./);
     backbone.model.dispose();
+  });
+});
+
+describe('featureUnitsPerDb (augmentation amounts are dB; the mn04 front end is a normalised natural log)', () => {
+  it('is 1 for the dB front end and ln(10)/10/5 for the EfficientAT preset, so ±6 dB of gain is ±0.28, not ±6', () => {
+    expect(featureUnitsPerDb(createAudioFeatureConfig({}))).toBe(1);
+    expect(featureUnitsPerDb(EFFICIENTAT_MN04.featureConfig)).toBeCloseTo(Math.LN10 / 50, 12);
+    expect(6 * featureUnitsPerDb(EFFICIENTAT_MN04.featureConfig)).toBeLessThan(0.3);
   });
 });
 

@@ -2,6 +2,7 @@ import { NoiseClassifierError, createModelConfig, createTrainingConfig, type Aud
 import type { Random } from '@noise-classifier/features';
 import type { InferenceBackend, TfModule } from '@noise-classifier/models';
 import type * as tfType from '@tensorflow/tfjs';
+import type { SpectrogramAugmentOptions } from '../../data/augment';
 import type { NoiseDataset } from '../../data/noise-dataset';
 import type { CheckpointStore } from '../checkpoint';
 import type { GradientEngineFactory } from '../gradient-engine';
@@ -85,6 +86,9 @@ export async function trainPretrained(
 ): Promise<TrainPretrainedOutcome> {
   const { tf, backbone } = options;
   checkFrontEnd(trainSet.featureConfig, backbone, 'training data');
+  // Augmentation amounts are in dB; this front end's values are normalised natural logs.
+  const unitsPerDb = featureUnitsPerDb(backbone.featureConfig);
+  if (trainSet.augment) trainSet = trainSet.subset(trainSet.sources.map((_, i) => i), { augment: scaleAugment(trainSet.augment, unitsPerDb) });
   if (valSet) checkFrontEnd(valSet.featureConfig, backbone, 'validation data');
   const trainingConfig = createTrainingConfig(config);
   const labels = trainSet.labels;
@@ -182,6 +186,7 @@ async function fineTuneAll(
     ...(stage.checkpointStore ? { checkpointStore: stage.checkpointStore } : {}),
     ...(stage.resume === undefined ? {} : { resume: stage.resume }),
     ...(stage.createGradientEngine ? { createGradientEngine: stage.createGradientEngine } : {}),
+    inputNoiseDb: INPUT_NOISE_DB * featureUnitsPerDb(backbone.featureConfig),
   });
   try {
     const source = repeatSource(datasetSource(trainSet), stage.windowsPerClip ?? 1);
@@ -219,6 +224,21 @@ function clipMeanSource(emb: WindowEmbeddings, labels: readonly string[], clips:
       return { data, count: rows.length };
     },
   };
+}
+
+/** The Trainer's default input noise (1 dB), converted like the other augmentation amounts. */
+const INPUT_NOISE_DB = 1;
+
+/**
+ * How far 1 dB of level moves a feature value: 1 for a dB spectrogram, ln(10)/10 for a natural log, divided by the
+ * normalisation's std. The spectrogram augmentation (gain, EQ) and input noise are specified in dB.
+ */
+export function featureUnitsPerDb(config: AudioFeatureConfig): number {
+  return (config.logScale === 'log' ? Math.LN10 / 10 : 1) / config.normalizeStd;
+}
+
+function scaleAugment(augment: SpectrogramAugmentOptions, unitsPerDb: number): SpectrogramAugmentOptions {
+  return { ...augment, gainDb: (augment.gainDb ?? 6) * unitsPerDb, ...(augment.eqDb ? { eqDb: augment.eqDb * unitsPerDb } : {}) };
 }
 
 function checkFrontEnd(featureConfig: AudioFeatureConfig, backbone: PretrainedBackbone, what: string): void {
