@@ -167,6 +167,9 @@ describe('train command', () => {
     errors.length = 0;
     expect(await runCli(['train', '--data', join(root, 'data'), '--pretrained', 'efficientat_mn04', '--pretrained-root', MN04_ROOT, '--n-mels', '64', '--out', join(root, 'p3')], io)).not.toBe(0);
     expect(errors.join('')).toContain('--n-mels');
+    errors.length = 0;
+    expect(await runCli(['train', '--data', join(root, 'data'), '--pretrained', 'efficientat_mn04', '--pretrained-root', MN04_ROOT, '--ensemble', '2', '--out', join(root, 'p4')], io)).not.toBe(0);
+    expect(errors.join('')).toContain('--ensemble');
   }, 120_000);
 
   it('--exclude-fold cannot drop the validation fold', async () => {

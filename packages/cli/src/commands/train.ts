@@ -351,6 +351,11 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
   if (engine === 'onnxruntime' && options.twoCores) log('--two-cores applies to the tfjs engine only; onnxruntime uses --threads');
   const members = options.ensemble ?? 1;
   const outcomes: (TrainOutcome | TrainPretrainedOutcome)[] = [];
+  if (backbone && members > 1) {
+    throw new NoiseClassifierError('E_CONFIG', '--ensemble does not combine with --pretrained (one backbone, one head)', {
+      field: '--ensemble', expected: '1 with --pretrained', received: String(members),
+    });
+  }
   if (backbone) {
     outcomes.push(await trainPretrained(trainSet, valSet, trainingConfig, {
       tf,
