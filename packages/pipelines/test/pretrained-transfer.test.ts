@@ -155,6 +155,30 @@ describe('embedWindows', () => {
   }, 120_000);
 });
 
+describe('trainPretrained fine-tuning stage', () => {
+  it('trains the backbone after the head; freezeBatchNorm keeps every batch norm as pretrained', async () => {
+    const tf = await loadTf();
+    await selectTrainingBackend(tf, 'wasm');
+    const backbone = await loadPretrainedBackbone(MN04_FOLDER, { tf, readFile: readBytes, windowFrames: WINDOW_FRAMES });
+    const clipsUsed = FEW_SHOT_TRAIN.slice(0, 2).concat(FEW_SHOT_TRAIN.slice(3, 5));
+    const data = new NoiseDataset(clipsUsed.map((c) => c.path), clipsUsed.map((c) => c.label), { files: nodeRuntime, featureConfig: backbone.featureConfig, augment: true });
+    const weight = (layer: string, k: number) => (backbone.model.getLayer(layer).getWeights()[k]!.dataSync() as Float32Array).slice();
+    const bnGamma = weight('block15_project_bn', 0);
+    const bnMean = weight('block15_project_bn', 2);
+    const conv = weight('block15_project_conv', 0);
+    const outcome = await trainPretrained(data, null, { numEpochs: 3, batchSize: 4, learningRate: 1e-2, earlyStoppingPatience: 0, device: 'wasm', seed: 1, mixupAlpha: 0 }, {
+      tf, backbone, fineTune: { epochs: 1, learningRate: 1e-3, freezeBatchNorm: true },
+    });
+    expect(outcome.fineTuning?.history.trainLoss).toHaveLength(1);
+    expect(weight('block15_project_bn', 0)).toEqual(bnGamma);
+    expect(weight('block15_project_bn', 2)).toEqual(bnMean);
+    expect(weight('block15_project_conv', 0)).not.toEqual(conv);
+    // The backbone is frozen again afterwards (a later head-only run must not train it).
+    expect(backbone.model.trainableWeights).toHaveLength(0);
+    backbone.model.dispose();
+  }, 240_000);
+});
+
 describe('few-shot transfer learning on a frozen mn04 (Node; the same code runs in browsers)', () => {
   it('three real clips per label train a head in seconds; the service classifies held-out clips with it and exports a self-describing ONNX', async () => {
     const tf = await loadTf();

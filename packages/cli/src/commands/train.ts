@@ -85,6 +85,8 @@ export interface TrainCommandOptions {
   backboneLrScale?: number;
   /** Pretrained fine-tuning epochs after the head (default 10). */
   fineTuneEpochs?: number;
+  /** Pretrained fine-tuning: batch norms stay as pretrained (moving statistics, fixed γ/β). */
+  freezeBatchNorm?: boolean;
   /** Pretrained: extra random (augmented) windows per clip embedded for the head; default 0. */
   crops?: number;
   /** Pretrained: what the head reads, embedding or embedding+audioset. */
@@ -167,6 +169,7 @@ export function registerTrainCommand(program: Command, io: CliIo = defaultIo): C
     .option('--no-freeze-backbone', 'pretrained: after training the head on frozen embeddings, fine-tune the whole network (SpecAugment, mixup, early stopping, checkpoints)')
     .option('--backbone-lr-scale <f>', 'pretrained fine-tuning: learning rate = --learning-rate × f', number('backbone-lr-scale', 1e-4, 10), 0.1)
     .option('--fine-tune-epochs <n>', 'pretrained fine-tuning epochs after the head', number('fine-tune-epochs', 1, 100000, true), 10)
+    .option('--freeze-batch-norm', 'pretrained fine-tuning: keep every batch norm as pretrained (moving statistics, fixed scale and shift)')
     .option('--crops <n>', 'pretrained: extra random augmented windows per clip embedded for the head (more head-training data)', number('crops', 0, 1000, true), 0)
     .option('--head-input <kind>', 'pretrained: the head reads the pooled embedding (embedding) or it plus the 527 AudioSet scores (embedding+audioset)', 'embedding')
     .option('--out <dir>', 'output folder', 'training-output')
@@ -369,6 +372,7 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
         ? {
           epochs: options.fineTuneEpochs ?? 10,
           learningRate: options.learningRate * (options.backboneLrScale ?? 0.1),
+          ...(options.freezeBatchNorm ? { freezeBatchNorm: true } : {}),
           checkpointStore: directoryCheckpointStore(join(outDir, 'checkpoint-fine-tune')),
           resume: options.resume,
           ...(options.windowsPerClip === undefined ? {} : { windowsPerClip: options.windowsPerClip }),

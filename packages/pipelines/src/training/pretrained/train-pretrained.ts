@@ -23,6 +23,13 @@ export interface FineTuneStage {
   readonly createGradientEngine?: GradientEngineFactory;
   readonly checkpointStore?: CheckpointStore;
   readonly resume?: boolean;
+  /**
+   * Keep every batch norm's γ, β and moving statistics as pretrained: small data cannot estimate them better than
+   * AudioSet did. The onnxruntime engine then normalises with the moving statistics, as at inference; tfjs
+   * normalises training batches with their own statistics (its layers do) and the stored ones are put back after.
+   * Default false.
+   */
+  readonly freezeBatchNorm?: boolean;
 }
 
 export interface TrainPretrainedOptions {
@@ -176,7 +183,9 @@ async function fineTuneAll(
   trainerOptions: { tf: TfModule },
   dropout: number,
 ): Promise<TrainingResult> {
-  for (const layer of backbone.model.layers) layer.trainable = true;
+  const batchNorms = stage.freezeBatchNorm ? backbone.model.layers.filter((l) => l.getClassName() === 'BatchNormalization') : [];
+  const pretrainedStats = batchNorms.map((l) => l.getWeights().map((w) => w.clone()));
+  for (const layer of backbone.model.layers) layer.trainable = !batchNorms.includes(layer);
   let x = features;
   if (dropout > 0) x = tf.layers.dropout({ rate: dropout, name: 'fine_tune_dropout' }).apply(x) as tfType.SymbolicTensor;
   const trainModel = tf.model({ inputs: backbone.model.inputs, outputs: head.apply(x) as tfType.SymbolicTensor, name: `${backbone.spec.name}_fine_tune` });
@@ -193,6 +202,10 @@ async function fineTuneAll(
     return await trainer.fit(source, valSet ? datasetSource(valSet.subset(valSet.sources.map((_, i) => i), { augment: false })) : null);
   } finally {
     trainer.dispose();
+    batchNorms.forEach((l, k) => {
+      l.setWeights(pretrainedStats[k]!);
+      tf.dispose(pretrainedStats[k]!);
+    });
     for (const layer of backbone.model.layers) layer.trainable = false;
   }
 }
