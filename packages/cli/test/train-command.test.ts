@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '@noise-classifier/features';
 import { runCli } from '../src/program';
 import { runTrain, type TrainCommandOptions } from '../src/commands/train';
+import { sharedPretrainedPath } from '../../../tooling/shared-data';
+
+/** `../shared/pretrained` (holds efficientat-mn04-as/). */
+const MN04_ROOT = join(sharedPretrainedPath('efficientat-mn04-as/mn04_as.safetensors'), '..', '..');
 
 const wav = (samples: Float32Array, sampleRate: number) => encodeWav(samples, sampleRate, { clip: true });
 
@@ -125,4 +129,52 @@ describe('train command', () => {
       '--window-frames', '16', '--engine', 'onnxruntime', '--threads', '1', '--out', join(root, 'ort1')], { stdout: (t) => void lines.push(t), stderr: () => {} })).toBe(0);
     expect(JSON.parse(lines.join('')).engine).toBe('onnxruntime (1 thread)');
   }, 120_000);
+
+  it('--pretrained efficientat_mn04 trains a head on the frozen AudioSet backbone; the model carries its front end and the weights\' licence', async () => {
+    const out = join(root, 'pretrained');
+    const options: TrainCommandOptions = {
+      ...base(out), nMels: undefined, hopLength: undefined, windowFrames: 100, epochs: 15, learningRate: 1e-2, mixup: 0,
+      pretrained: 'efficientat_mn04', pretrainedRoot: MN04_ROOT,
+    };
+    const summary = await runTrain(options, { stdout: () => {}, stderr: () => {} });
+    expect(summary.labels).toEqual(['hiss', 'tone']);
+    expect(summary.validation!.accuracy).toBe(1); // a tone vs hiss: the pretrained embedding separates them at once
+    const bytes = new TextDecoder('latin1').decode(await readFile(summary.onnxPath));
+    expect(bytes).toContain('"sample_rate":32000');
+    expect(bytes).toContain('"mel_scale":"kaldi"');
+    expect(bytes).toContain('Copyright (c) 2022 Florian Schmid');
+    expect(bytes).toContain('efficientat_mn04');
+    const session = await ort.InferenceSession.create(await readFile(summary.onnxPath));
+    const result = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(128 * 100), [1, 1, 128, 100]) });
+    expect(result[session.outputNames[0]!]!.dims).toEqual([1, 2]);
+  }, 240_000);
+
+  it('--pretrained: a missing folder, a weights file cut short and a changed front end are errors naming what is wrong', async () => {
+    const errors: string[] = [];
+    const io = { stdout: () => {}, stderr: (t: string) => void errors.push(t) };
+    const missing = join(root, 'no-such-weights');
+    expect(await runCli(['train', '--data', join(root, 'data'), '--pretrained', missing, '--out', join(root, 'p1')], io)).not.toBe(0);
+    expect(errors.join('')).toContain(missing);
+    expect(errors.join('')).toMatch(/E_MODEL_NOT_FOUND/);
+    const cut = join(root, 'cut-weights');
+    await mkdir(cut, { recursive: true });
+    const full = await readFile(join(MN04_ROOT, 'efficientat-mn04-as', 'mn04_as.safetensors'));
+    await writeFile(join(cut, 'mn04_as.safetensors'), full.subarray(0, 1000));
+    errors.length = 0;
+    expect(await runCli(['train', '--data', join(root, 'data'), '--pretrained', cut, '--out', join(root, 'p2')], io)).not.toBe(0);
+    expect(errors.join('')).toContain(join(cut, 'mn04_as.safetensors'));
+    expect(errors.join('')).toMatch(/E_MODEL_FORMAT/);
+    errors.length = 0;
+    expect(await runCli(['train', '--data', join(root, 'data'), '--pretrained', 'efficientat_mn04', '--pretrained-root', MN04_ROOT, '--n-mels', '64', '--out', join(root, 'p3')], io)).not.toBe(0);
+    expect(errors.join('')).toContain('--n-mels');
+    errors.length = 0;
+    expect(await runCli(['train', '--data', join(root, 'data'), '--pretrained', 'efficientat_mn04', '--pretrained-root', MN04_ROOT, '--ensemble', '2', '--out', join(root, 'p4')], io)).not.toBe(0);
+    expect(errors.join('')).toContain('--ensemble');
+  }, 120_000);
+
+  it('--exclude-fold cannot drop the validation fold', async () => {
+    const error = await runTrain({ ...base(join(root, 'x')), valSplit: undefined, valFold: 1, excludeFold: [1] }, { stdout: () => {}, stderr: () => {} }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('E_CONFIG');
+    expect((error as Error).message).toContain('excluded');
+  });
 });

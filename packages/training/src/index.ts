@@ -45,6 +45,7 @@ export { embedWindows, headInputTensor, type EmbedOptions, type HeadInput, type 
 export { reapplyLayers } from './pretrained/reapply-layers';
 export {
   AUDIOSET_OUTPUT_LAYER,
+  featureUnitsPerDb,
   trainPretrained,
   type FineTuneStage,
   type TrainPretrainedOptions,

@@ -11,7 +11,7 @@ import { NoiseDataset, NoiseClassifierService } from '@noise-classifier/pipeline
 import { selectTrainingBackend } from '../src/training-backend';
 import { EFFICIENTAT_MN04, loadPretrainedBackbone } from '../src/pretrained/pretrained-backbone';
 import { resolvePretrainedLocation } from '../src/pretrained/pretrained-location';
-import { trainPretrained } from '../src/pretrained/train-pretrained';
+import { featureUnitsPerDb, trainPretrained } from '../src/pretrained/train-pretrained';
 import { embedWindows } from '../src/pretrained/window-embeddings';
 import { datasetSource } from '../src/window-source';
 import { serviceTrainer } from '../src/recipe/service-trainer';
@@ -120,6 +120,14 @@ describe('loadPretrainedBackbone: bad weights are typed errors naming the file (
   });
 });
 
+describe('featureUnitsPerDb (augmentation amounts are dB; the mn04 front end is a normalised natural log)', () => {
+  it('is 1 for the dB front end and ln(10)/10/5 for the EfficientAT preset, so ±6 dB of gain is ±0.28, not ±6', () => {
+    expect(featureUnitsPerDb(createAudioFeatureConfig({}))).toBe(1);
+    expect(featureUnitsPerDb(EFFICIENTAT_MN04.featureConfig)).toBeCloseTo(Math.LN10 / 50, 12);
+    expect(6 * featureUnitsPerDb(EFFICIENTAT_MN04.featureConfig)).toBeLessThan(0.3);
+  });
+});
+
 describe('embedWindows', () => {
   it('onnxruntime-node gives the tfjs embeddings (and AudioSet scores) of the same windows', async () => {
     const tf = await loadTf();
@@ -145,6 +153,30 @@ describe('embedWindows', () => {
     });
     backbone.model.dispose();
   }, 120_000);
+});
+
+describe('trainPretrained fine-tuning stage', () => {
+  it('trains the backbone after the head; freezeBatchNorm keeps every batch norm as pretrained', async () => {
+    const tf = await loadTf();
+    await selectTrainingBackend(tf, 'wasm');
+    const backbone = await loadPretrainedBackbone(MN04_FOLDER, { tf, readFile: readBytes, windowFrames: WINDOW_FRAMES });
+    const clipsUsed = FEW_SHOT_TRAIN.slice(0, 2).concat(FEW_SHOT_TRAIN.slice(3, 5));
+    const data = new NoiseDataset(clipsUsed.map((c) => c.path), clipsUsed.map((c) => c.label), { files: nodeRuntime, featureConfig: backbone.featureConfig, augment: true });
+    const weight = (layer: string, k: number) => (backbone.model.getLayer(layer).getWeights()[k]!.dataSync() as Float32Array).slice();
+    const bnGamma = weight('block15_project_bn', 0);
+    const bnMean = weight('block15_project_bn', 2);
+    const conv = weight('block15_project_conv', 0);
+    const outcome = await trainPretrained(data, null, { numEpochs: 3, batchSize: 4, learningRate: 1e-2, earlyStoppingPatience: 0, device: 'wasm', seed: 1, mixupAlpha: 0 }, {
+      tf, backbone, fineTune: { epochs: 1, learningRate: 1e-3, freezeBatchNorm: true },
+    });
+    expect(outcome.fineTuning?.history.trainLoss).toHaveLength(1);
+    expect(weight('block15_project_bn', 0)).toEqual(bnGamma);
+    expect(weight('block15_project_bn', 2)).toEqual(bnMean);
+    expect(weight('block15_project_conv', 0)).not.toEqual(conv);
+    // The backbone is frozen again afterwards (a later head-only run must not train it).
+    expect(backbone.model.trainableWeights).toHaveLength(0);
+    backbone.model.dispose();
+  }, 240_000);
 });
 
 describe('few-shot transfer learning on a frozen mn04 (Node; the same code runs in browsers)', () => {

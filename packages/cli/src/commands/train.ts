@@ -89,8 +89,9 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     model: { architecture: options.arch, dropout: options.dropout, stochasticDepthRate: 0.2 },
     ...(backbone ? { pretrained: {
       backbone, headInput: parseHeadInput(options.headInput ?? 'embedding'), headDropout: options.dropout, crops: options.crops ?? 0,
-      fineTune: options.freezeBackbone === false ? { epochs: options.fineTuneEpochs ?? 10, learningRate: options.learningRate * (options.backboneLrScale ?? 0.1) } : null,
-    } } : { ensemble: options.ensemble ?? 1 }),
+      fineTune: options.freezeBackbone === false ? { epochs: options.fineTuneEpochs ?? 10, learningRate: options.learningRate * (options.backboneLrScale ?? 0.1), freezeBatchNorm: options.freezeBatchNorm === true } : null,
+    } } : {}),
+    ensemble: options.ensemble ?? 1,
     learningRateSchedule: options.lrSchedule === 'constant' ? 'constant' : 'cosine',
     resume: options.resume,
     ...(options.maxEpochs === undefined ? {} : { maxEpochsThisCall: options.maxEpochs }),

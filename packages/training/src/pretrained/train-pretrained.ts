@@ -2,7 +2,7 @@ import { NoiseClassifierError, createModelConfig, createTrainingConfig, type Aud
 import type { Random } from '@noise-classifier/features';
 import type { InferenceBackend, TfModule } from '@noise-classifier/models';
 import type * as tfType from '@tensorflow/tfjs';
-import type { NoiseDataset } from '@noise-classifier/pipelines';
+import type { NoiseDataset, SpectrogramAugmentOptions } from '@noise-classifier/pipelines';
 import type { CheckpointStore } from '../checkpoint';
 import type { GradientEngineFactory } from '../gradient-engine';
 import { Trainer, predictSource, type EpochSummary, type TrainingProgress, type TrainingResult } from '../trainer';
@@ -22,6 +22,13 @@ export interface FineTuneStage {
   readonly createGradientEngine?: GradientEngineFactory;
   readonly checkpointStore?: CheckpointStore;
   readonly resume?: boolean;
+  /**
+   * Keep every batch norm's γ, β and moving statistics as pretrained: small data cannot estimate them better than
+   * AudioSet did. The onnxruntime engine then normalises with the moving statistics, as at inference; tfjs
+   * normalises training batches with their own statistics (its layers do) and the stored ones are put back after.
+   * Default false.
+   */
+  readonly freezeBatchNorm?: boolean;
 }
 
 export interface TrainPretrainedOptions {
@@ -85,6 +92,9 @@ export async function trainPretrained(
 ): Promise<TrainPretrainedOutcome> {
   const { tf, backbone } = options;
   checkFrontEnd(trainSet.featureConfig, backbone, 'training data');
+  // Augmentation amounts are in dB; this front end's values are normalised natural logs.
+  const unitsPerDb = featureUnitsPerDb(backbone.featureConfig);
+  if (trainSet.augment) trainSet = trainSet.subset(trainSet.sources.map((_, i) => i), { augment: scaleAugment(trainSet.augment, unitsPerDb) });
   if (valSet) checkFrontEnd(valSet.featureConfig, backbone, 'validation data');
   const trainingConfig = createTrainingConfig(config);
   const labels = trainSet.labels;
@@ -172,7 +182,9 @@ async function fineTuneAll(
   trainerOptions: { tf: TfModule },
   dropout: number,
 ): Promise<TrainingResult> {
-  for (const layer of backbone.model.layers) layer.trainable = true;
+  const batchNorms = stage.freezeBatchNorm ? backbone.model.layers.filter((l) => l.getClassName() === 'BatchNormalization') : [];
+  const pretrainedStats = batchNorms.map((l) => l.getWeights().map((w) => w.clone()));
+  for (const layer of backbone.model.layers) layer.trainable = !batchNorms.includes(layer);
   let x = features;
   if (dropout > 0) x = tf.layers.dropout({ rate: dropout, name: 'fine_tune_dropout' }).apply(x) as tfType.SymbolicTensor;
   const trainModel = tf.model({ inputs: backbone.model.inputs, outputs: head.apply(x) as tfType.SymbolicTensor, name: `${backbone.spec.name}_fine_tune` });
@@ -182,12 +194,17 @@ async function fineTuneAll(
     ...(stage.checkpointStore ? { checkpointStore: stage.checkpointStore } : {}),
     ...(stage.resume === undefined ? {} : { resume: stage.resume }),
     ...(stage.createGradientEngine ? { createGradientEngine: stage.createGradientEngine } : {}),
+    inputNoiseDb: INPUT_NOISE_DB * featureUnitsPerDb(backbone.featureConfig),
   });
   try {
     const source = repeatSource(datasetSource(trainSet), stage.windowsPerClip ?? 1);
     return await trainer.fit(source, valSet ? datasetSource(valSet.subset(valSet.sources.map((_, i) => i), { augment: false })) : null);
   } finally {
     trainer.dispose();
+    batchNorms.forEach((l, k) => {
+      l.setWeights(pretrainedStats[k]!);
+      tf.dispose(pretrainedStats[k]!);
+    });
     for (const layer of backbone.model.layers) layer.trainable = false;
   }
 }
@@ -219,6 +236,21 @@ function clipMeanSource(emb: WindowEmbeddings, labels: readonly string[], clips:
       return { data, count: rows.length };
     },
   };
+}
+
+/** The Trainer's default input noise (1 dB), converted like the other augmentation amounts. */
+const INPUT_NOISE_DB = 1;
+
+/**
+ * How far 1 dB of level moves a feature value: 1 for a dB spectrogram, ln(10)/10 for a natural log, divided by the
+ * normalisation's std. The spectrogram augmentation (gain, EQ) and input noise are specified in dB.
+ */
+export function featureUnitsPerDb(config: AudioFeatureConfig): number {
+  return (config.logScale === 'log' ? Math.LN10 / 10 : 1) / config.normalizeStd;
+}
+
+function scaleAugment(augment: SpectrogramAugmentOptions, unitsPerDb: number): SpectrogramAugmentOptions {
+  return { ...augment, gainDb: (augment.gainDb ?? 6) * unitsPerDb, ...(augment.eqDb ? { eqDb: augment.eqDb * unitsPerDb } : {}) };
 }
 
 function checkFrontEnd(featureConfig: AudioFeatureConfig, backbone: PretrainedBackbone, what: string): void {

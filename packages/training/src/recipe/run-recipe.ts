@@ -1,4 +1,4 @@
-import { createModelConfig, createTrainingConfig, type TrainingConfig } from '@noise-classifier/config';
+import { NoiseClassifierError, createModelConfig, createTrainingConfig, type TrainingConfig } from '@noise-classifier/config';
 import {
   EFFICIENTAT_MN04_WEIGHTS_PROVENANCE,
   createModelMetadata,
@@ -57,6 +57,11 @@ export async function train(recipe: TrainingRecipe, options: TrainRunOptions = {
         }
         : null,
     }));
+  }
+  if (pretrained && (recipe.ensemble ?? 1) > 1) {
+    throw new NoiseClassifierError('E_CONFIG', 'An ensemble (train --ensemble) does not combine with a pretrained backbone: one backbone, one head', {
+      field: 'ensemble', expected: '1 with a pretrained backbone', received: String(recipe.ensemble),
+    });
   }
   const members = pretrained ? 0 : recipe.ensemble ?? 1;
   for (let k = 0; k < members; k++) {

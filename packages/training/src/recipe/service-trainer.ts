@@ -35,7 +35,7 @@ function recipeOf(request: ServiceTrainRequest): TrainingRecipe {
         ...(options.headInput ? { headInput: options.headInput } : {}),
         ...(options.headDropout === undefined ? {} : { headDropout: options.headDropout }),
         ...(options.crops === undefined ? {} : { crops: options.crops }),
-        ...(options.fineTune ? { fineTune: { epochs: options.fineTune.epochs, learningRate: options.fineTune.learningRate } } : {}),
+        ...(options.fineTune ? { fineTune: { epochs: options.fineTune.epochs, learningRate: options.fineTune.learningRate, ...(options.fineTune.freezeBatchNorm ? { freezeBatchNorm: true } : {}) } } : {}),
       },
       ...(options.restoreBestWeights === false ? { restoreBestWeights: false } : {}),
       ...(options.labelSmoothing ? { labelSmoothing: options.labelSmoothing } : {}),

@@ -18,8 +18,8 @@ export interface PretrainedRecipe {
   readonly headInput?: HeadInput;
   readonly headDropout?: number;
   readonly crops?: number;
-  /** Fine-tune the whole network after the head (epochs, learning rate); omitted or null: the backbone stays frozen. */
-  readonly fineTune?: { readonly epochs: number; readonly learningRate: number } | null;
+  /** Fine-tune the whole network after the head (epochs, learning rate, batch norms kept as pretrained); omitted or null: the backbone stays frozen. */
+  readonly fineTune?: { readonly epochs: number; readonly learningRate: number; readonly freezeBatchNorm?: boolean } | null;
 }
 
 /**
