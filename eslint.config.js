@@ -15,6 +15,16 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules: a promise nobody awaits (its rejection lost) or one passed where a plain value or a void
+    // callback is expected. Each package's tsconfig.json (src, test, bench) gives the types.
+    files: ['packages/*/src/**/*.ts', 'packages/*/test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: PLATFORM_NEUTRAL_SOURCES,
     ignores: ['packages/*/src/node/**', 'packages/*/src/web/**'],
     rules: {
