@@ -5,6 +5,7 @@ import type { NoiseDataset } from '@noise-classifier/pipelines';
 import type { CheckpointStore } from './checkpoint';
 import type { GradientEngineFactory } from './gradient-engine';
 import { Trainer, predictSource, type EpochSummary, type TrainingProgress, type TrainingResult } from './trainer';
+import { selectTrainingBackend } from './training-backend';
 import { repeatSource, toWindowSource, type TrainingExamples, type WindowSource } from './window-source';
 
 export interface TrainOptions {
@@ -57,12 +58,18 @@ export async function trainModel(
   const valSource = valDataset ? toWindowSource(valDataset, channels) : null;
   const featureConfig = 'featureConfig' in trainDataset ? (trainDataset as NoiseDataset).featureConfig : undefined;
   const modelConfig = createModelConfig({ architecture: 'cnn_small', ...options.modelConfig, labels: [...trainSource.labels], numClasses: trainSource.labels.length });
+  // Building the model needs a ready backend: the one the trainer will train on.
+  if (!options.model) await selectTrainingBackend(tf, trainingConfig.device);
   const model = options.model ?? (await buildModel(modelConfig, featureConfig ?? {}, { tf, seed: trainingConfig.seed }));
   const trainer = new Trainer(model, trainingConfig, { ...options, tf });
   try {
     const result = await trainer.fit(trainSource, valSource);
     const validationProbabilities = valSource ? await predictSource(tf, model, valSource) : [];
     return { ...result, model, labels: trainSource.labels, modelConfig, ...(featureConfig ? { featureConfig } : {}), validationProbabilities };
+  } catch (error) {
+    // A model built here never reaches the caller on failure (an abort, a bad batch): release it.
+    if (!options.model) model.dispose();
+    throw error;
   } finally {
     trainer.dispose();
   }

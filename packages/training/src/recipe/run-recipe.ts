@@ -8,7 +8,7 @@ import {
   saveTfjsModel,
   type ExportOnnxOptions,
 } from '@noise-classifier/models';
-import { computeClassificationMetrics, toWireHistory, type EvaluationReport } from '@noise-classifier/pipelines';
+import { computeClassificationMetrics, toWireHistory, type EvaluationReport, type NoiseDataset } from '@noise-classifier/pipelines';
 import type { EpochSummary } from '../trainer';
 import { trainModel, type TrainOutcome } from '../train';
 import { trainPretrained, type TrainPretrainedOutcome } from '../pretrained/train-pretrained';
@@ -39,9 +39,14 @@ export async function train(recipe: TrainingRecipe, options: TrainRunOptions = {
   };
   const outcomes: (TrainOutcome | TrainPretrainedOutcome)[] = [];
   const pretrained = recipe.pretrained;
+  if (pretrained && !(isDataset(recipe.train) && (validation === null || isDataset(validation)))) {
+    throw new NoiseClassifierError('E_CONFIG', 'Transfer learning embeds whole clips: its data must be datasets', {
+      field: 'recipe.train', expected: 'NoiseDataset training (and validation) data with the backbone\'s front end', received: 'window sources or examples',
+    });
+  }
   if (pretrained) {
     const { fineTune, ...head } = pretrained;
-    outcomes.push(await trainPretrained(recipe.train as Parameters<typeof trainPretrained>[0], validation as Parameters<typeof trainPretrained>[1], trainingConfig, {
+    outcomes.push(await trainPretrained(recipe.train as NoiseDataset, validation as NoiseDataset | null, trainingConfig, {
       tf,
       ...head,
       ...shared,
@@ -143,6 +148,11 @@ export async function train(recipe: TrainingRecipe, options: TrainRunOptions = {
     tfjsFiles: () => Promise.all(models.map((m) => saveTfjsModel(m, metadata, { tf }))),
     dispose: () => models.forEach((m) => m.dispose()),
   };
+}
+
+/** A NoiseDataset by its shape (instanceof fails across an ESM and a CommonJS copy of pipelines). */
+function isDataset(data: TrainingData): data is NoiseDataset {
+  return typeof (data as Partial<NoiseDataset>).getSpectrogram === 'function' && Array.isArray((data as Partial<NoiseDataset>).sources);
 }
 
 function hasLength(data: TrainingData): data is TrainingData & { readonly length: number } {
