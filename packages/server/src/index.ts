@@ -1,12 +1,12 @@
 // HTTP API
 export { createServer, toResponse, type ServerOptions } from './http/create-server';
-export { ApiError, toErrorResponse, type ApiErrorCode, type ErrorBody } from './http/api-error';
+export { ApiError, toErrorResponse, type ApiErrorCode, type ErrorBody } from './api-error';
 export { TokenVerifier, resolveTokens, tokenIdentity, TOKENS_ENV } from './http/auth';
 export { TokenBucketLimiter, type RateLimitOptions } from './http/rate-limiter';
 export { MicroBatcher, type MicroBatcherOptions } from './http/micro-batcher';
 export { MetricsRegistry, Counter, Gauge, Histogram } from './http/metrics';
 export { buildOpenApiDocument } from './http/openapi';
-export { sniffContainer, decodeBase64Field, decodeRawPcm, ACCEPTED_AUDIO_TYPES, RAW_PCM_TYPES } from './http/audio-input';
+export { sniffContainer, decodeBase64Field, decodeRawPcm, ACCEPTED_AUDIO_TYPES, RAW_PCM_TYPES } from './audio-input';
 
 export { startServer, type StartServerOptions, type RunningServer } from './serve';
 

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ApiError } from './api-error';
+import { ApiError } from '../api-error';
 
 /** Environment variable holding comma-separated bearer tokens. */
 export const TOKENS_ENV = 'NOISE_CLASSIFIER_TOKENS';

@@ -5,8 +5,8 @@ import type { AudioDecoder, Classifier, ClipInput, ServedClassification } from '
 import { InProcessJobQueue } from '../jobs/in-process-queue';
 import type { JobDataMap, JobName, JobQueue } from '../jobs/job-queue';
 import { createJobProcessor, validateJobData, type TrainRunner } from '../jobs/processors';
-import { ApiError, toErrorResponse } from './api-error';
-import { checkSampleRate, containerForMediaType, decodeAudioBytes, decodeBase64Field } from './audio-input';
+import { ApiError, toErrorResponse } from '../api-error';
+import { checkSampleRate, containerForMediaType, decodeAudioBytes, decodeBase64Field } from '../audio-input';
 import { TokenVerifier, resolveTokens } from './auth';
 import { writeClientError } from './client-error';
 import { parseJsonBody } from './json-body';

@@ -1,4 +1,4 @@
-import { ApiError } from './api-error';
+import { ApiError } from '../api-error';
 
 /** Deepest nesting of arrays/objects a JSON body may have (the API's own bodies need 4). */
 export const MAX_JSON_DEPTH = 32;

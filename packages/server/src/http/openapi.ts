@@ -1,4 +1,4 @@
-import { ACCEPTED_AUDIO_TYPES } from './audio-input';
+import { ACCEPTED_AUDIO_TYPES } from '../audio-input';
 import {
   classificationResponse,
   classifyBatchJobBody,

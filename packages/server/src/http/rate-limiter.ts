@@ -1,4 +1,4 @@
-import { ApiError } from './api-error';
+import { ApiError } from '../api-error';
 
 export interface RateLimitOptions {
   /** Largest burst a token may send (bucket size). */

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../api-error';
 import { isInside } from './confined-files';
 
 /**

@@ -1,8 +1,8 @@
 import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AudioDecoder, Classifier, ServedClassification } from '../classifier';
-import { ApiError } from '../http/api-error';
-import { decodeAudioBytes, decodeBase64Field } from '../http/audio-input';
+import { ApiError } from '../api-error';
+import { decodeAudioBytes, decodeBase64Field } from '../audio-input';
 import { resolveUnderRoot } from './data-root';
 import { validateTrainConfig } from './train-config';
 import type { ClassifyBatchJobData, JobContext, JobDataMap, JobName, JobProcessor, TrainJobData } from './job-queue';

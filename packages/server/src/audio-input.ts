@@ -1,5 +1,5 @@
 import { audioFileKind } from '@noise-classifier/features';
-import type { AudioDecoder, DecodedClip } from '../classifier';
+import type { AudioDecoder, DecodedClip } from './classifier';
 import { ApiError } from './api-error';
 
 export type AudioContainer = 'wav' | 'ogg' | 'flac' | 'mp3';
