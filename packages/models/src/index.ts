@@ -33,7 +33,7 @@ export {
   type EfficientAtMnOptions,
   type MobileNetBlockSpec,
 } from './architectures/efficientat-mn';
-export { hardSwishLayer, HARD_SWISH_CLASS } from './architectures/hard-swish';
+export { hardSwishLayer, HARD_SWISH_CLASS } from './layers/hard-swish';
 export {
   readSafetensors,
   type SafetensorsFile,
@@ -49,7 +49,7 @@ export {
 } from './weights/efficientat-weights';
 export { checkEfficientAtFrontEnd } from './weights/efficientat-front-end';
 export { EFFICIENTAT_MN04_WEIGHTS_PROVENANCE, AUDIOSET_LABELS_PROVENANCE } from './weights/efficientat-provenance';
-export { stochasticDepthLayer, registerCustomLayers, STOCHASTIC_DEPTH_CLASS, type StochasticDepthArgs } from './architectures/stochastic-depth';
+export { stochasticDepthLayer, registerCustomLayers, STOCHASTIC_DEPTH_CLASS, type StochasticDepthArgs } from './layers/stochastic-depth';
 export { calibrateBatchNorm, type CalibrateBatchNormOptions } from './architectures/calibrate-batch-norm';
 export { countParameters, type ParameterCount } from './architectures/parameter-count';
 export { applyPretrainedWeights, type PretrainedWeightsLoader } from './architectures/pretrained';
@@ -98,7 +98,7 @@ export {
   type CombinedHeadSlot,
 } from './onnx/audioset-combined-head-onnx';
 // Graph-building blocks (the training graph of @noise-classifier/training is built from them).
-export { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from './onnx/layer-graph';
+export { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from './layers/layer-graph';
 export { OnnxGraphBuilder, type OnnxAttribute, type OnnxNode, type OnnxTensor, type AttributeValue } from './onnx/onnx-graph-builder';
 export { ONNX_DATA_TYPE, modelProtoType } from './onnx/onnx-schema';
 export {

@@ -1,8 +1,8 @@
 import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import type { TfModule } from '../tfjs-loader';
-import { layerGraph, layerWeight, type LayerGraph } from '../onnx/layer-graph';
-import { STOCHASTIC_DEPTH_CLASS } from './stochastic-depth';
+import { layerGraph, layerWeight, type LayerGraph } from '../layers/layer-graph';
+import { STOCHASTIC_DEPTH_CLASS } from '../layers/stochastic-depth';
 
 export interface CalibrateBatchNormOptions {
   /** Number of random batches (default 2). */

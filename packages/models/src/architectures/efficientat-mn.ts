@@ -1,7 +1,7 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { TfModule } from '../tfjs-loader';
 import { roundFilters } from './efficientnet';
-import { hardSwishLayer } from './hard-swish';
+import { hardSwishLayer } from '../layers/hard-swish';
 import type { ArchitectureBuilder } from './types';
 import { initializerFactory } from './types';
 

@@ -1,7 +1,7 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { ArchitectureBuilder, ArchitectureContext } from './types';
 import { initializerFactory } from './types';
-import { stochasticDepthLayer } from './stochastic-depth';
+import { stochasticDepthLayer } from '../layers/stochastic-depth';
 
 /** One stage of the EfficientNet-B0 baseline (Tan & Le 2019, table 1). */
 interface StageSpec {

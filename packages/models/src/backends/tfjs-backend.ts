@@ -2,7 +2,7 @@ import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import type { InferenceBackend, InferenceSession, ModelSource, RunOptions, SessionOptions, SessionOutput } from '../backend';
 import { loadTf, type TfModule } from '../tfjs-loader';
-import { registerCustomLayers } from '../architectures/stochastic-depth';
+import { registerCustomLayers } from '../layers/stochastic-depth';
 import { loadTfjsModel, type TfjsModelFiles } from '../tfjs-format/tfjs-model-files';
 import { checkRunInput, disposedError } from './check-run-input';
 import { importRuntime } from './import-runtime';

@@ -2,9 +2,9 @@ import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '../backend';
 import { METADATA_KEYS, PRODUCER_NAME, PRODUCER_VERSION, checkInputAgainstMetadata, metadataToProps } from '../metadata';
-import { STOCHASTIC_DEPTH_CLASS } from '../architectures/stochastic-depth';
-import { HARD_SWISH_CLASS } from '../architectures/hard-swish';
-import { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from './layer-graph';
+import { STOCHASTIC_DEPTH_CLASS } from '../layers/stochastic-depth';
+import { HARD_SWISH_CLASS } from '../layers/hard-swish';
+import { layerGraph, layerWeight, type LayerCall, type LayerGraph, type TensorRef } from '../layers/layer-graph';
 import { OnnxGraphBuilder } from './onnx-graph-builder';
 import { ONNX_DATA_TYPE, modelProtoType } from './onnx-schema';
 

@@ -2,7 +2,7 @@ import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type * as Tf from '@tensorflow/tfjs';
 import type { ModelMetadata } from '../backend';
 import { PRODUCER_NAME, PRODUCER_VERSION, checkInputAgainstMetadata, metadataFromProps, metadataToProps, type MetadataOverrides } from '../metadata';
-import { registerCustomLayers } from '../architectures/stochastic-depth';
+import { registerCustomLayers } from '../layers/stochastic-depth';
 import { loadTf, type TfModule } from '../tfjs-loader';
 
 /** Name of the weights file referenced from model.json. */
