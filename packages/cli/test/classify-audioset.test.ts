@@ -6,10 +6,12 @@ import { NOISE_LABELS } from '@noise-classifier/config';
 import { runCli } from '../src/index';
 import { stageEsc10Clips } from '../../pipelines/test/helpers/esc10-clips';
 import { audioSetOnlyModel } from '../../pipelines/test/helpers/audioset-model';
+import { untrainedOnnx } from '../../pipelines/test/helpers/untrained-model';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-cli-audioset-'));
 const CLIPS = stageEsc10Clips(); // real ESC-10 clips from ../shared/datasets
 const model = join(dir, 'mn04-audioset-59.onnx');
+const plainModel = join(dir, 'cnn-small-no-audioset.onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function cli(...argv: string[]) {
@@ -22,6 +24,7 @@ async function cli(...argv: string[]) {
 beforeAll(async () => {
   // mn04 with the AudioSet weights and the combined head over all 59 labels (AudioSet evidence only).
   writeFileSync(model, await audioSetOnlyModel());
+  writeFileSync(plainModel, await untrainedOnnx());
 }, 120_000);
 
 describe('noise-classifier classify --audioset', () => {
@@ -45,10 +48,20 @@ describe('noise-classifier classify --audioset', () => {
     expect(tags.match(/ \d+\.\d%/g)).toHaveLength(5); // names may hold commas ("Domestic animals, pets")
   }, 120_000);
 
+  it('the default model has the AudioSet output: tags, and all 59 labels trained, mapped or none', async () => {
+    const r = await cli('classify', join(CLIPS, 'dog_barking', '1-100032-A.ogg'), '--audioset', '2', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const [out] = JSON.parse(r.stdout);
+    expect(out.audioset_tags).toHaveLength(2);
+    expect(Object.keys(out.probabilities)).toEqual([...NOISE_LABELS]);
+    expect(new Set(Object.values(out.label_sources))).toEqual(new Set(['trained', 'mapped', 'none']));
+    expect(out.predicted_class).toBe('dog_barking');
+  }, 120_000);
+
   it('says which model lacks an AudioSet output instead of failing every file', async () => {
-    const r = await cli('classify', join(CLIPS, 'dog_barking', '1-100032-A.ogg'), '--audioset', '2');
+    const r = await cli('classify', join(CLIPS, 'dog_barking', '1-100032-A.ogg'), '--model', plainModel, '--audioset', '2');
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/E_MODEL_MISMATCH.*--audioset needs a model with an AudioSet output; the default model has none/);
+    expect(r.stderr).toContain(`E_MODEL_MISMATCH: --audioset needs a model with an AudioSet output; ${plainModel} has none`);
     const bad = await cli('classify', join(CLIPS, 'dog_barking', '1-100032-A.ogg'), '--model', model, '--audioset', '0');
     expect(bad.stderr).toMatch(/--audioset must be a positive integer/);
   }, 120_000);

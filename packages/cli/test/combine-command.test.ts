@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { readOnnxModelInfo } from '@noise-classifier/models';
 import { runCli } from '../src/index';
 import { sharedPretrainedPath } from '../../../tooling/shared-data';
 import { stageEsc10Clips } from '../../pipelines/test/helpers/esc10-clips';
+import { untrainedOnnx } from '../../pipelines/test/helpers/untrained-model';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-cli-combine-'));
 const CLIPS = stageEsc10Clips(); // six real ESC-10 clips (dog bark, rain; folds 1–3) from ../shared/datasets
@@ -62,7 +63,9 @@ describe('noise-classifier combine', () => {
     expect(neither.stderr).toMatch(/E_CONFIG.*--calibrate.*--scale/);
     const twice = await cli('combine', '--model', join(dir, 'fixed.onnx'), '--scale', '1', '--offset', '0', '--out', join(dir, 'y.onnx'));
     expect(twice.stderr).toMatch(/E_MODEL_MISMATCH.*already has a combined head/);
-    const plain = await cli('combine', '--model', join(import.meta.dirname, '../../pipelines/models/default-model.onnx'), '--scale', '1', '--offset', '0', '--out', join(dir, 'z.onnx'));
+    const plainModel = join(dir, 'cnn-small-no-audioset.onnx');
+    writeFileSync(plainModel, await untrainedOnnx());
+    const plain = await cli('combine', '--model', plainModel, '--scale', '1', '--offset', '0', '--out', join(dir, 'z.onnx'));
     expect(plain.stderr).toMatch(/E_MODEL_MISMATCH.*no AudioSet output/);
   }, 120_000);
 });

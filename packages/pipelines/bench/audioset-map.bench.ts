@@ -7,7 +7,8 @@
  *   cd packages/pipelines && nice -n 10 node --conditions=@noise-classifier/source --import tsx bench/audioset-map.bench.ts \
  *     [--model m.onnx] [--frames 500] [--datasets esc50_fold4,esc10,urbansound8k_22k] [--fold k] [--json out.json]
  *
- * --fold keeps only clips of that fold (held-out clips of a model trained without it). Clip probabilities are the
+ * A --datasets entry ending in .csv is a manifest path (e.g. the ESC-50 split by source recording of
+ * bench/research/esc50-source-folds.ts). --fold keeps only clips of that fold (held-out clips of a model trained without it). Clip probabilities are the
  * service's: window probabilities averaged over the clip.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     `${Object.values(sources).filter((s) => s === 'none').length} none (ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const rows: Row[] = [];
   for (const dataset of DATASETS) {
-    const manifest = sharedDatasetPath(`${dataset}/manifest.csv`);
+    const manifest = dataset.endsWith('.csv') ? dataset : sharedDatasetPath(`${dataset}/manifest.csv`);
     const entries = parseManifest(readFileSync(manifest, 'utf8'), manifest).filter((e) => FOLD === undefined || e.fold === FOLD);
     const results = await service.classifyBatch(entries.map((e) => new Uint8Array(readFileSync(e.file))), { topK: 3 });
     entries.forEach((e, i) => {
