@@ -23,7 +23,13 @@ export { combinerExamples, combineModelWithAudioSet } from './service/combine-mo
 export { fitAudioSetCombiner, type CombinerExample, type FitCombinerOptions, type FitCombinerResult } from './audioset/fit-combiner';
 
 // Wire format (snake_case at the edges)
-export { toWireClassification, fromWireClassification, type WireClassification } from './wire/classification-wire';
+export {
+  toWireClassification,
+  fromWireClassification,
+  toWireServiceResponse,
+  type WireClassification,
+  type WireServiceResponse,
+} from './wire/classification-wire';
 export {
   toWireHistory,
   fromWireHistory,
@@ -32,10 +38,10 @@ export {
   type WireTrainingHistory,
 } from './wire/history-wire';
 export type { TrainingHistory } from './core/training-history';
-export { toWireEvaluation, fromWireEvaluation, type WireEvaluationReport } from './wire/evaluation-wire';
+export { toWireEvaluation, fromWireEvaluation } from './wire/evaluation-wire';
 
 // Evaluation
-export { computeClassificationMetrics, type EvaluationReport, type ClassMetrics } from './metrics/classification-metrics';
+export { computeClassificationMetrics, type EvaluationReport } from './metrics/classification-metrics';
 export { evaluate, type EvaluateOptions, type EvaluationResult } from './metrics/evaluate';
 
 // Data, augmentation, synthetic sounds

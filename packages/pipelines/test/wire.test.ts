@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeClassificationMetrics } from '../src/metrics/classification-metrics';
 import type { ClassificationResult } from '../src/core/classification-result';
-import { fromWireClassification, toWireClassification } from '../src/wire/classification-wire';
+import { fromWireClassification, toWireClassification, toWireServiceResponse } from '../src/wire/classification-wire';
 import { fromWireEvaluation, toWireEvaluation } from '../src/wire/evaluation-wire';
 import { fromWireHistory, toWireHistory } from '../src/wire/history-wire';
 
@@ -52,5 +52,17 @@ describe('wire format', () => {
       [1, 1],
     ]);
     expect(fromWireEvaluation(JSON.parse(JSON.stringify(wire)))).toEqual(report);
+  });
+});
+
+describe('toWireServiceResponse (the HTTP answer)', () => {
+  it('carries the seed MLService keys beside the v2 ones and cuts top_k to the request', () => {
+    const wire = { predicted_class: 'rain', confidence: 0.6, probabilities: { dog: 0.1, rain: 0.6, wind: 0.3 }, top_k: [] as [string, number][] };
+    const response = toWireServiceResponse(wire, { modelVersion: 'm1', topK: 2, durationSeconds: 1.5 });
+    expect(response).toEqual({
+      noise_type: 'rain', confidence: 0.6, all_predictions: { dog: 0.1, rain: 0.6, wind: 0.3 }, model_version: 'm1',
+      predicted_class: 'rain', top_k: [['rain', 0.6], ['wind', 0.3]], duration_seconds: 1.5,
+    });
+    expect(toWireServiceResponse({ ...wire, duration_seconds: 4 }, { modelVersion: 'm1', topK: 1 }).duration_seconds).toBe(4);
   });
 });

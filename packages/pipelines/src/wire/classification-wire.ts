@@ -167,3 +167,37 @@ export function expectRecordOfNumbers(value: unknown, field: string): Record<str
   const obj = expectObject(value, field);
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, expectNumber(v, `${field}.${k}`)]));
 }
+
+/** The classification response of the HTTP API: the seed MLService's keys beside the v2 result's. */
+export interface WireServiceResponse {
+  noise_type: string;
+  confidence: number;
+  all_predictions: Record<string, number>;
+  model_version: string;
+  predicted_class: string;
+  top_k: [string, number][];
+  duration_seconds?: number;
+  label_sources?: Record<string, LabelSource>;
+}
+
+/**
+ * A wire result as the HTTP API answers it: `noise_type` / `all_predictions` / `model_version` (the seed's MLService)
+ * plus `predicted_class`, `top_k` (recomputed to the request's k), `duration_seconds` and `label_sources`.
+ */
+export function toWireServiceResponse(
+  result: Pick<WireClassification, 'predicted_class' | 'confidence' | 'probabilities' | 'top_k'> & Partial<Pick<WireClassification, 'duration_seconds' | 'label_sources'>>,
+  options: { readonly modelVersion: string; readonly topK: number; readonly durationSeconds?: number },
+): WireServiceResponse {
+  const ranked = Object.entries(result.probabilities).sort((a, b) => b[1] - a[1]);
+  const durationSeconds = result.duration_seconds ?? options.durationSeconds;
+  return {
+    noise_type: result.predicted_class,
+    confidence: result.confidence,
+    all_predictions: result.probabilities,
+    model_version: options.modelVersion,
+    predicted_class: result.predicted_class,
+    top_k: (ranked.length > 0 ? ranked : result.top_k).slice(0, options.topK),
+    ...(durationSeconds === undefined ? {} : { duration_seconds: durationSeconds }),
+    ...(result.label_sources ? { label_sources: result.label_sources } : {}),
+  };
+}

@@ -1,5 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import { NoiseClassifierError } from '@noise-classifier/config';
+import { toWireServiceResponse } from '@noise-classifier/pipelines';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AudioDecoder, Classifier, ClipInput, ServedClassification } from '../classifier';
 import { InProcessJobQueue } from '../jobs/in-process-queue';
@@ -337,19 +338,9 @@ function checkTopK(value: unknown): number {
   return n;
 }
 
-/** The response: the seed MLService keys plus the v2 keys. top_k is recomputed so each request gets its own k. */
+/** The response: the seed MLService keys plus the v2 keys (pipelines' wire map); top_k is cut to this request's k. */
 export function toResponse(result: ServedClassification, modelVersion: string, k: number, durationSeconds?: number) {
-  const ranked = Object.entries(result.probabilities).sort((a, b) => b[1] - a[1]);
-  return {
-    noise_type: result.predicted_class,
-    confidence: result.confidence,
-    all_predictions: result.probabilities,
-    model_version: modelVersion,
-    predicted_class: result.predicted_class,
-    top_k: (ranked.length > 0 ? ranked : result.top_k).slice(0, k) as [string, number][],
-    duration_seconds: result.duration_seconds ?? durationSeconds,
-    ...(result.label_sources ? { label_sources: result.label_sources } : {}),
-  };
+  return toWireServiceResponse(result, { modelVersion, topK: k, ...(durationSeconds === undefined ? {} : { durationSeconds }) });
 }
 
 async function defaultWorkDir(): Promise<string> {
