@@ -75,6 +75,7 @@ export {
   type QuantizeOnnxOptions,
   type QuantizedOnnxModel,
 } from './onnx/quantize-onnx';
+export { widenFloat16Weights, isFloat16StoredModel } from './onnx/widen-float16';
 export {
   decodeOnnxModel,
   encodeOnnxModel,

@@ -12,6 +12,8 @@ import {
   quantizeOnnxStatic,
   readOnnxModelInfo,
   QUANTIZATION_METADATA_KEY,
+  isFloat16StoredModel,
+  widenFloat16Weights,
 } from '../src/index';
 import { createOrtBackend, type OrtModuleLike } from '../src/backends/ort-backend';
 import { FLOAT16_MAX, float16BitsToFloat32, float32ToFloat16Bits } from '../src/onnx/float16';
@@ -215,5 +217,36 @@ describe('quantizeOnnxStatic (calibrated int8 QDQ)', () => {
       await session.dispose();
     }
     expect(() => quantizeOnnxStatic(fp32, new Map())).toThrow(expect.objectContaining({ code: 'E_CONFIG', field: 'ranges' }));
+  });
+});
+
+describe('widenFloat16Weights', () => {
+  it('turns an fp16-stored model back into float32 initialisers computing the same outputs', async () => {
+    const fp16 = quantizeOnnx(await fp32Model(), { mode: 'fp16' }).bytes;
+    expect(isFloat16StoredModel(fp16)).toBe(true);
+    const widened = widenFloat16Weights(fp16);
+    expect(isFloat16StoredModel(widened)).toBe(false);
+    const graph = decodeOnnxModel(widened).graph!;
+    expect(graph.initializer!.filter((t) => t.dataType === 10)).toEqual([]); // no float16 tensor left
+    expect(graph.node!.filter((n) => n.opType === 'Cast')).toEqual([]);
+    expect(readOnnxModelInfo(widened).metadataProps[QUANTIZATION_METADATA_KEY]).toBeUndefined();
+    const input = randomInput(SHAPE, 7);
+    // Every half is exact in float32 and both graphs compute in float32: the outputs are identical.
+    expect(maxAbsDiff((await runOrt(widened, input, SHAPE)).logits, (await runOrt(fp16, input, SHAPE)).logits)).toBe(0);
+    // So it can be quantised again, which the fp16-stored file itself refuses.
+    expect(quantizeOnnx(widened, { mode: 'int8-weights' }).tensors).toBeGreaterThan(0);
+  });
+
+  it('refuses a model that was not stored as float16 (fp32, int8 weights) with E_MODEL_FORMAT', async () => {
+    const fp32 = await fp32Model();
+    for (const bytes of [fp32, quantizeOnnx(fp32, { mode: 'int8-weights' }).bytes]) {
+      let error: unknown;
+      try {
+        widenFloat16Weights(bytes);
+      } catch (e) {
+        error = e;
+      }
+      expect(isNoiseClassifierError(error, 'E_MODEL_FORMAT')).toBe(true);
+    }
   });
 });

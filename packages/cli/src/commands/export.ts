@@ -16,7 +16,7 @@ import {
   type ModelMetadata,
 } from '@noise-classifier/models';
 import { readModelFile, writeFileAtomic } from '@noise-classifier/runtime-node';
-import { readOnnxModelInfo } from '@noise-classifier/models';
+import { isFloat16StoredModel, readOnnxModelInfo, widenFloat16Weights } from '@noise-classifier/models';
 import type * as Tf from '@tensorflow/tfjs';
 import type { CliIo, CommandModule } from './command-module';
 import { resolveCheckpointDir } from './export-checkpoint';
@@ -172,6 +172,8 @@ async function exportQuantized(options: ExportOptions, format: ExportFormat): Pr
       throw new NoiseClassifierError('E_CONFIG', 'export needs exactly one model', { field: 'model', expected: '--model, --untrained or --from, one of them', received: 'more than one' });
     }
     fp32 = await readModelFile(options.model);
+    // The bundled default model ships with float16-stored weights; its float32 form computes the same function.
+    if (isFloat16StoredModel(fp32)) fp32 = widenFloat16Weights(fp32);
   } else {
     const staged = `${options.out}.fp32-${process.pid}.tmp`;
     try {
