@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOISE_LABELS } from '@noise-classifier/config';
-import { runCli } from '../src/index';
 import { stageEsc10Clips } from '../../pipelines/test/helpers/esc10-clips';
 import { audioSetOnlyModel } from '../../pipelines/test/helpers/audioset-model';
 import { untrainedOnnx } from '../../pipelines/test/helpers/untrained-model';
+import { cli } from './helpers/run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-cli-audioset-'));
 const CLIPS = stageEsc10Clips(); // real ESC-10 clips from ../shared/datasets
@@ -14,12 +14,6 @@ const model = join(dir, 'mn04-audioset-59.onnx');
 const plainModel = join(dir, 'cnn-small-no-audioset.onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 beforeAll(async () => {
   // mn04 with the AudioSet weights and the combined head over all 59 labels (AudioSet evidence only).

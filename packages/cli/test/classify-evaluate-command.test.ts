@@ -2,20 +2,14 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/index';
 import { stageEsc10Clips } from '../../pipelines/test/helpers/esc10-clips';
+import { cli } from './helpers/run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-cli-classify-'));
 const CLIPS = stageEsc10Clips(); // six real ESC-10 clips from ../shared/datasets, one folder per class
 const model = join(dir, 'small.onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 beforeAll(async () => {
   // A real (untrained) model file through the CLI's own export command.

@@ -4,21 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIOSET_LABEL_MAP, NOISE_LABELS } from '@noise-classifier/config';
 import { readOnnxModelInfo } from '@noise-classifier/models';
-import { runCli } from '../src/index';
 import { sharedPretrainedPath } from '../../../tooling/shared-data';
 import { stageEsc10Clips } from '../../pipelines/test/helpers/esc10-clips';
 import { untrainedOnnx } from '../../pipelines/test/helpers/untrained-model';
+import { cli } from './helpers/run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-cli-combine-'));
 const CLIPS = stageEsc10Clips(); // six real ESC-10 clips (dog bark, rain; folds 1–3) from ../shared/datasets
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const heldOut = join(dir, 'heldout');
 const headModel = join(heldOut, 'model.onnx');

@@ -5,18 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NOISE_LABELS } from '@noise-classifier/config';
 import { loadTfjsModel } from '@noise-classifier/models';
 import { onnxRuntimeNodeBackend } from '@noise-classifier/runtime-node';
-import { runCli } from '../src/index';
 import { runExport } from '../src/commands/export';
+import { cli } from './helpers/run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-cli-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 describe('noise-classifier export / inspect', () => {
   const onnxPath = join(dir, 'cnn_small.onnx');

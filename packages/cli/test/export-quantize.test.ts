@@ -7,8 +7,8 @@ import { decodeOnnxModel, encodeOnnxModel, floatInitializerValues, readOnnxModel
 import { NoiseClassifierService } from '@noise-classifier/pipelines';
 import { defaultModelPath } from '@noise-classifier/pipelines/node';
 import { runExport } from '../src/commands/export';
-import { runCli } from '../src/index';
 import { stageEsc10Clips } from '../../pipelines/test/helpers/esc10-clips';
+import { cli } from './helpers/run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'nc-cli-quantize-'));
 const CLIPS = stageEsc10Clips(); // six real ESC-10 clips from ../shared/datasets, one folder per class
@@ -16,12 +16,6 @@ const CLIPS = stageEsc10Clips(); // six real ESC-10 clips from ../shared/dataset
 const fp32DefaultBytes = widenFloat16Weights(new Uint8Array(readFileSync(defaultModelPath)));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 async function labelsOf(model: string, clip: string): Promise<string> {
   const service = await NoiseClassifierService.create({ modelPath: model });
