@@ -49,7 +49,8 @@ export function calibrateBatchNorm(model: Tf.LayersModel, tf: TfModule, options:
   const inputShape = graph.input.shape.slice(1) as number[];
   tf.tidy(() => {
     // All samples in one pass: deterministic and one forward regardless of `batches`.
-    const input = tf.randomNormal([batches * batchSize, ...inputShape], 0, 1, 'float32', options.seed ?? 0);
+    // tfjs reads a seed of 0 as "no seed" (it is falsy) and draws from Math.random, so seed s uses tfjs's s + 1.
+    const input = tf.randomNormal([batches * batchSize, ...inputShape], 0, 1, 'float32', (options.seed ?? 0) + 1);
     const values = new Map<string, Tf.Tensor>([[graph.input.key, input]]);
     const remaining = new Map(graph.consumers);
     for (const call of graph.calls) {
