@@ -1,5 +1,5 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
-import { modelProtoType } from './onnx-schema';
+import { decodeModelProto, modelProtoType } from './onnx-schema';
 
 /** Plain-object forms of the ONNX messages a graph rewrite touches (field names of our protobufjs descriptor). */
 export interface OnnxTensorMessage {
@@ -50,18 +50,7 @@ export interface OnnxModelMessage {
  * schema subset (onnx-schema.ts) are dropped, which is harmless for models this project writes.
  */
 export function decodeOnnxModel(bytes: Uint8Array): OnnxModelMessage {
-  const type = modelProtoType();
-  let model: OnnxModelMessage;
-  try {
-    model = type.toObject(type.decode(bytes), { longs: Number, defaults: false, arrays: true }) as OnnxModelMessage;
-  } catch (cause) {
-    throw new NoiseClassifierError('E_MODEL_FORMAT', `The ONNX model is corrupt or truncated: ${(cause as Error).message}`, {
-      field: 'bytes',
-      expected: 'a complete ONNX protobuf file',
-      received: `${bytes.byteLength} bytes`,
-      cause,
-    });
-  }
+  const model = decodeModelProto<OnnxModelMessage>(bytes);
   if (!model.graph || (model.graph.node?.length ?? 0) === 0) {
     throw new NoiseClassifierError('E_MODEL_FORMAT', 'The bytes decode as protobuf but not as an ONNX model graph', {
       field: 'bytes',

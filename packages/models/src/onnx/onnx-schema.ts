@@ -1,3 +1,4 @@
+import { NoiseClassifierError } from '@noise-classifier/config';
 import protobuf from 'protobufjs/light.js';
 
 /**
@@ -155,4 +156,19 @@ let root: protobuf.Root | undefined;
 export function modelProtoType(): protobuf.Type {
   root ??= protobuf.Root.fromJSON(ONNX_DESCRIPTOR as protobuf.INamespace);
   return root.lookupType('onnx.ModelProto');
+}
+
+/** A ModelProto as a plain object (numbers for int64 fields); a file that does not parse is E_MODEL_FORMAT. */
+export function decodeModelProto<T>(bytes: Uint8Array): T {
+  const type = modelProtoType();
+  try {
+    return type.toObject(type.decode(bytes), { longs: Number, defaults: false, arrays: true }) as T;
+  } catch (cause) {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `The ONNX model is corrupt or truncated: ${(cause as Error).message}`, {
+      field: 'bytes',
+      expected: 'a complete ONNX protobuf file',
+      received: `${bytes.byteLength} bytes`,
+      cause,
+    });
+  }
 }

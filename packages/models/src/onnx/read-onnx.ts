@@ -1,7 +1,7 @@
 import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
 import type { ModelMetadata } from '../backend';
 import { checkInputAgainstMetadata, metadataFromProps, type MetadataOverrides } from '../metadata';
-import { ONNX_DATA_TYPE, modelProtoType } from './onnx-schema';
+import { ONNX_DATA_TYPE, decodeModelProto } from './onnx-schema';
 import { ONNX_LOGITS_NAME } from './export-onnx';
 
 export interface OnnxTensorInfo {
@@ -53,7 +53,7 @@ export function readOnnxModelInfo(bytes: Uint8Array, overrides: MetadataOverride
       received: describeValue(bytes),
     });
   }
-  const model = decode(bytes);
+  const model = decodeModelProto<DecodedModel>(bytes);
   const graph = model.graph;
   if (graph === undefined || model.irVersion === undefined || (graph.node?.length ?? 0) === 0) {
     throw new NoiseClassifierError('E_MODEL_FORMAT', 'The bytes decode as protobuf but not as an ONNX model (no graph, nodes or IR version)', {
@@ -117,20 +117,6 @@ export function readOnnxModelInfo(bytes: Uint8Array, overrides: MetadataOverride
   };
 }
 
-function decode(bytes: Uint8Array): DecodedModel {
-  const type = modelProtoType();
-  try {
-    const message = type.decode(bytes);
-    return type.toObject(message, { longs: Number, defaults: false, arrays: true }) as DecodedModel;
-  } catch (cause) {
-    throw new NoiseClassifierError('E_MODEL_FORMAT', `The ONNX model is corrupt or truncated: ${(cause as Error).message}`, {
-      field: 'bytes',
-      expected: 'a complete ONNX protobuf file',
-      received: `${bytes.byteLength} bytes`,
-      cause,
-    });
-  }
-}
 
 function tensorInfo(v: DecodedValueInfo): OnnxTensorInfo {
   const tensor = v.type?.tensorType;
