@@ -14,17 +14,8 @@ import {
   type FftBackendFactory,
 } from '../src/index';
 import { accumulateMel, toBinPairs } from '../src/dsp/mel-filterbank';
+import { uniformNoise as noise } from './helpers/uniform-noise';
 
-/** Deterministic pseudo-random samples in [-0.5, 0.5). */
-function noise(n: number, seed = 1): Float32Array {
-  const out = new Float32Array(n);
-  let state = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 function tone(n: number, hz: number, sampleRate: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => Math.sin((2 * Math.PI * hz * i) / sampleRate));
@@ -160,7 +151,7 @@ describe('STFT layout', () => {
     const extractor = new TorchAudioFeatureExtractor({ nFft: 512, hopLength: 160 });
     for (const n of [257, 1000, 16_000, 16_001, 48_000]) {
       expect(extractor.frameCount(n)).toBe(1 + Math.floor(n / 160));
-      expect(extractor.melPowerSpectrogram(noise(n)).frames).toBe(1 + Math.floor(n / 160));
+      expect(extractor.melPowerSpectrogram(noise(n, 1)).frames).toBe(1 + Math.floor(n / 160));
     }
   });
 
@@ -169,7 +160,7 @@ describe('STFT layout', () => {
     expect(stftFrameCount(2048, layout)).toBe(1);
     expect(stftFrameCount(48_000, layout)).toBe(1 + Math.floor((48_000 - 2048) / 512));
     const extractor = new TorchAudioFeatureExtractor({ center: false });
-    expect(extractor.melPowerSpectrogram(noise(48_000)).frames).toBe(1 + Math.floor((48_000 - 2048) / 512));
+    expect(extractor.melPowerSpectrogram(noise(48_000, 1)).frames).toBe(1 + Math.floor((48_000 - 2048) / 512));
   });
 
   it('periodic Hann: w[0] = 0, w[N/2] = 1, w[n] ≈ w[N - n] (torch float32 rounding, not exact symmetry); a short window is centred', () => {
@@ -217,7 +208,7 @@ describe('STFT layout', () => {
 
   it('constant padding accepts audio shorter than nFft / 2; a winLength shorter than nFft works', () => {
     const extractor = new TorchAudioFeatureExtractor({ padMode: 'constant', winLength: 1200 });
-    const mel = extractor.extractMelSpectrogram(noise(100));
+    const mel = extractor.extractMelSpectrogram(noise(100, 1));
     expect(mel.frames).toBe(1);
     expect(mel.data.every(Number.isFinite)).toBe(true);
   });
@@ -358,7 +349,7 @@ describe('dB, MFCC, deltas', () => {
   it('accepts an already-built AudioFeatureConfig', () => {
     const extractor = new TorchAudioFeatureExtractor(new TorchAudioFeatureExtractor({ nMels: 64, nMfcc: 20 }).config);
     expect(extractor.config.nMels).toBe(64);
-    expect(extractor.extractMfcc(noise(4800)).bins).toBe(20);
+    expect(extractor.extractMfcc(noise(4800, 1)).bins).toBe(20);
   });
 
   it("'auto' picks the WebAssembly backend here", async () => {
