@@ -1,5 +1,5 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
-import { ascii } from './bytes';
+import { ascii, viewOf } from './bytes';
 import { unsupported } from './sniff';
 
 export interface OggSummary {
@@ -27,10 +27,11 @@ const CRC_TABLE = (() => {
 
 /** CRC of a page with its checksum field (bytes 22..25) taken as zero. */
 export function oggPageCrc(bytes: Uint8Array, start: number, end: number): number {
+  // The caller has checked start..end against bytes.length; CRC_TABLE has 256 entries and is indexed with & 0xff.
   let crc = 0;
   for (let i = start; i < end; i++) {
-    const b = i >= start + 22 && i < start + 26 ? 0 : bytes[i];
-    crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b) & 0xff]) >>> 0;
+    const b = i >= start + 22 && i < start + 26 ? 0 : bytes[i]!;
+    crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b) & 0xff]!) >>> 0;
   }
   return crc;
 }
@@ -41,22 +42,25 @@ export function oggPageCrc(bytes: Uint8Array, start: number, end: number): numbe
  * skips torn, missing or corrupt pages, so this walk is what turns a truncated or corrupt file into an error.
  */
 export function walkOggPages(bytes: Uint8Array): OggSummary {
+  const view = viewOf(bytes);
   let offset = 0;
   let pages = 0;
   let lastFlags = 0;
   let codec: OggSummary['codec'] = 'unknown';
   let badCrcPage: number | undefined;
-  while (offset + 27 <= bytes.length && ascii(bytes, offset, 4) === 'OggS') {
+  while (ascii(bytes, offset, 4) === 'OggS') {
+    // The 27-byte page header ends with its segment count; undefined means the file ends inside the header.
     const segments = bytes[offset + 26];
+    if (segments === undefined) break;
     const headerEnd = offset + 27 + segments;
     if (headerEnd > bytes.length) break;
     let bodyLength = 0;
-    for (let i = offset + 27; i < headerEnd; i++) bodyLength += bytes[i];
+    for (const lacing of bytes.subarray(offset + 27, headerEnd)) bodyLength += lacing;
     if (headerEnd + bodyLength > bytes.length) break;
     if (pages === 0) codec = identify(bytes, headerEnd, bodyLength);
-    const stored = (bytes[offset + 22] | (bytes[offset + 23] << 8) | (bytes[offset + 24] << 16) | (bytes[offset + 25] << 24)) >>> 0;
+    const stored = view.getUint32(offset + 22, true);
     if (badCrcPage === undefined && stored !== oggPageCrc(bytes, offset, headerEnd + bodyLength)) badCrcPage = pages;
-    lastFlags = bytes[offset + 5];
+    lastFlags = view.getUint8(offset + 5);
     pages++;
     offset = headerEnd + bodyLength;
   }

@@ -120,27 +120,33 @@ export function resample(samples: Float32Array | Float64Array | readonly number[
   return out;
 }
 
-/** Σ table[offset + k] · x[start + k] over the taps that land inside the input (outside is torchaudio's zero padding). */
+/**
+ * Σ table[offset + k] · x[start + k] over the taps that land inside the input (outside is torchaudio's zero padding).
+ * [lo, hi) keeps start + k inside x; offset + count stays inside the phase's slice of the table.
+ */
 function dot(x: Float64Array, table: Float64Array, offset: number, start: number, count: number): number {
   const lo = start < 0 ? -start : 0;
   const hi = Math.min(count, x.length - start);
   let acc = 0;
-  for (let k = lo; k < hi; k++) acc += table[offset + k] * x[start + k];
+  for (let k = lo; k < hi; k++) acc += table[offset + k]! * x[start + k]!;
   return acc;
 }
 
-/** Block by block, phase by phase: no division per sample, and a bounds-free inner loop away from the edges. */
+/**
+ * Block by block, phase by phase: no division per sample, and a bounds-free inner loop away from the edges.
+ * firsts and counts hold `next` phases; each phase's `count` ≤ `stride` taps sit at table[j · stride …].
+ */
 function convolveCached(x: Float64Array, out: Float32Array, table: Float64Array, firsts: Int32Array, counts: Int32Array, stride: number, orig: number, next: number): void {
   const n = x.length;
   for (let block = 0, m = 0; m < out.length; block++) {
     const base = block * orig;
     for (let j = 0; j < next && m < out.length; j++, m++) {
-      const start = base + firsts[j];
-      const count = counts[j];
+      const start = base + firsts[j]!;
+      const count = counts[j]!;
       const offset = j * stride;
       if (start >= 0 && start + count <= n) {
         let acc = 0;
-        for (let k = 0; k < count; k++) acc += table[offset + k] * x[start + k];
+        for (let k = 0; k < count; k++) acc += table[offset + k]! * x[start + k]!;
         out[m] = acc;
       } else {
         out[m] = dot(x, table, offset, start, count);

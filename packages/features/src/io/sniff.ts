@@ -1,5 +1,5 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
-import { ascii, describeMagic } from './bytes';
+import { ascii, describeMagic, id3v2TagEnd, viewOf } from './bytes';
 import { isWav } from './wav';
 
 export type Container = 'wav' | 'ogg' | 'flac' | 'mp3';
@@ -21,7 +21,7 @@ export function audioFileKind(bytes: Uint8Array): AudioFileKind | undefined {
   if (magic === 'OggS') return 'ogg';
   if (magic === 'fLaC') return 'flac';
   if (magic.startsWith('ID3')) {
-    const inside = bytes.length < 10 ? 'mp3' : afterId3(bytes);
+    const inside = afterId3(bytes);
     return inside === 'aac' ? 'unsupported' : inside;
   }
   if (unsupportedFormat(bytes) !== undefined) return 'unsupported';
@@ -76,10 +76,10 @@ export function unsupported(what: string): NoiseClassifierError {
   });
 }
 
-/** What follows an ID3v2 tag (10-byte header, size as four 7-bit bytes, optional 10-byte footer). */
+/** What follows an ID3v2 tag (MP3 when the tag's header is cut short). */
 function afterId3(bytes: Uint8Array): 'flac' | 'mp3' | 'aac' {
-  const size = ((bytes[6] & 0x7f) << 21) | ((bytes[7] & 0x7f) << 14) | ((bytes[8] & 0x7f) << 7) | (bytes[9] & 0x7f);
-  const next = 10 + size + (bytes[5] & 0x10 ? 10 : 0);
+  const next = id3v2TagEnd(bytes);
+  if (next === undefined) return 'mp3';
   if (ascii(bytes, next, 4) === 'fLaC') return 'flac';
   // An ID3 tag is MP3's calling card; the decoder reports it if no frame follows.
   return mpegFrameKind(bytes, next) === 'aac' ? 'aac' : 'mp3';
@@ -87,10 +87,11 @@ function afterId3(bytes: Uint8Array): 'flac' | 'mp3' | 'aac' {
 
 /** MPEG audio frame sync (11 set bits) with layer III, or ADTS (layer bits 00). */
 function mpegFrameKind(bytes: Uint8Array, offset: number): 'mp3' | 'aac' | undefined {
-  if (offset + 2 > bytes.length || bytes[offset] !== 0xff || (bytes[offset + 1] & 0xe0) !== 0xe0) return undefined;
-  const version = (bytes[offset + 1] >> 3) & 0x3;
-  const layer = (bytes[offset + 1] >> 1) & 0x3;
-  if (layer === 0) return (bytes[offset + 1] & 0xf6) === 0xf0 ? 'aac' : undefined;
+  const second = bytes[offset + 1]; // undefined when the bytes end before a 2-byte sync
+  if (bytes[offset] !== 0xff || second === undefined || (second & 0xe0) !== 0xe0) return undefined;
+  const version = (second >> 3) & 0x3;
+  const layer = (second >> 1) & 0x3;
+  if (layer === 0) return (second & 0xf6) === 0xf0 ? 'aac' : undefined;
   if (version === 1) return undefined; // reserved
   // Layers I and II are decoded by mpg123 as well.
   return 'mp3';
@@ -113,12 +114,14 @@ const SAMPLE_RATES = { 3: [44_100, 48_000, 32_000], 2: [22_050, 24_000, 16_000],
 
 /** Length in bytes of the MPEG audio frame whose header starts at `offset`, or undefined if there is none. */
 function mpegFrameLength(bytes: Uint8Array, offset: number): number | undefined {
-  if (offset + 4 > bytes.length || bytes[offset] !== 0xff || (bytes[offset + 1] & 0xe0) !== 0xe0) return undefined;
-  const version = (bytes[offset + 1] >> 3) & 0x3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5, 1 reserved
-  const layerBits = (bytes[offset + 1] >> 1) & 0x3; // 3 = I, 2 = II, 1 = III, 0 reserved
-  const bitrateIndex = bytes[offset + 2] >> 4;
-  const rateIndex = (bytes[offset + 2] >> 2) & 0x3;
-  const padding = (bytes[offset + 2] >> 1) & 0x1;
+  if (offset + 4 > bytes.length) return undefined;
+  const header = viewOf(bytes).getUint32(offset); // big-endian, as MPEG writes it
+  if (header >>> 21 !== 0x7ff) return undefined; // 11-bit frame sync
+  const version = (header >>> 19) & 0x3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5, 1 reserved
+  const layerBits = (header >>> 17) & 0x3; // 3 = I, 2 = II, 1 = III, 0 reserved
+  const bitrateIndex = (header >>> 12) & 0xf;
+  const rateIndex = (header >>> 10) & 0x3;
+  const padding = (header >>> 9) & 0x1;
   if (version === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return undefined;
   const layer = 4 - layerBits; // 1, 2 or 3
   const bitrate = (BITRATES[version === 3 ? 'v1' : 'v2'][layer - 1]?.[bitrateIndex - 1] ?? 0) * 1000;

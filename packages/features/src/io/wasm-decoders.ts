@@ -1,5 +1,6 @@
 import { NoiseClassifierError } from '@noise-classifier/config';
 import type { DecodedAudio } from '../types';
+import { id3v2TagEnd, viewOf } from './bytes';
 import { checkOggVorbis } from './ogg-pages';
 import { checkDuration, checkFileSampleRate, type DecodeOptions } from './wav';
 
@@ -54,8 +55,8 @@ async function runDecoder<D extends WasmDecoder>(
 }
 
 function toMono(format: Format, codec: string, result: DecodedChannels, options: DecodeOptions, truncated: boolean): DecodedAudio {
-  if (result.errors.length > 0) {
-    const first = result.errors[0];
+  const [first] = result.errors;
+  if (first !== undefined) {
     throw new NoiseClassifierError('E_DECODE', `${format.toUpperCase()}: corrupt stream (${result.errors.length} decode error(s))`, {
       field: 'bytes',
       expected: `a valid ${codec} stream`,
@@ -69,15 +70,20 @@ function toMono(format: Format, codec: string, result: DecodedChannels, options:
   }
   checkFileSampleRate(result.sampleRate, format.toUpperCase(), 'sampleRate (from the stream header)');
   checkDuration(frames, result.sampleRate, options.maxDurationSeconds);
+  result.channelData.forEach((data, c) => {
+    if (data.length < frames) {
+      throw new NoiseClassifierError('E_DECODE', `${format.toUpperCase()}: the decoder returned a short channel`, { field: `channelData[${c}]`, expected: `${frames} samples (samplesDecoded)`, received: `${data.length} samples` });
+    }
+  });
+  // From here every channel holds at least `frames` samples and `samples` exactly `frames`.
   const samples = new Float32Array(frames);
   for (const data of result.channelData) {
-    for (let i = 0; i < frames; i++) samples[i] += data[i];
+    for (let i = 0; i < frames; i++) samples[i]! += data[i]!;
   }
-  if (channels > 1) for (let i = 0; i < frames; i++) samples[i] /= channels;
-  for (let i = 0; i < frames; i++) {
-    if (!Number.isFinite(samples[i])) {
-      throw new NoiseClassifierError('E_DECODE', `${format.toUpperCase()}: decoder produced a non-finite sample`, { field: `samples[${i}]`, expected: 'finite samples', received: String(samples[i]) });
-    }
+  if (channels > 1) for (let i = 0; i < frames; i++) samples[i]! /= channels;
+  const bad = samples.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) {
+    throw new NoiseClassifierError('E_DECODE', `${format.toUpperCase()}: decoder produced a non-finite sample`, { field: `samples[${bad}]`, expected: 'finite samples', received: String(samples[bad]) });
   }
   return {
     samples,
@@ -114,15 +120,19 @@ function requantise(result: DecodedChannels, bits: number): DecodedChannels {
   const up = 2 ** (bits - 1) - 1;
   const down = 2 ** (bits - 1);
   for (const data of result.channelData) {
-    for (let i = 0; i < data.length; i++) data[i] = Math.round(data[i] * up) / down;
+    for (let i = 0; i < data.length; i++) data[i] = Math.round(data[i]! * up) / down;
   }
   return result;
 }
 
 /** STREAMINFO's total sample count (0 = unknown), so a cut FLAC file is caught. */
 function flacTotalSamples(bytes: Uint8Array): number {
-  if (bytes.length < 26 || (bytes[4] & 0x7f) !== 0) return 0;
-  return (bytes[21] & 0x0f) * 2 ** 32 + ((bytes[22] << 24) >>> 0) + (bytes[23] << 16) + (bytes[24] << 8) + bytes[25];
+  if (bytes.length < 26) return 0;
+  const view = viewOf(bytes);
+  // The first metadata block (byte 4: last-block flag and type) must be STREAMINFO (type 0).
+  if ((view.getUint8(4) & 0x7f) !== 0) return 0;
+  // A 36-bit count: the low 4 bits of byte 21, then bytes 22..25 big-endian.
+  return (view.getUint8(21) & 0x0f) * 2 ** 32 + view.getUint32(22);
 }
 
 const FLAC_TAIL_PADDING = 16;
@@ -169,12 +179,10 @@ export async function decodeMp3(bytes: Uint8Array, options: DecodeOptions = {}):
 
 /** Channel mode of the first MPEG frame header (after any ID3v2 tag): 3 = single channel. */
 function isMonoMp3(bytes: Uint8Array): boolean {
-  let o = 0;
-  if (bytes.length >= 10 && bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33) {
-    o = 10 + (((bytes[6] & 0x7f) << 21) | ((bytes[7] & 0x7f) << 14) | ((bytes[8] & 0x7f) << 7) | (bytes[9] & 0x7f));
-  }
+  // `o + 3 < bytes.length` throughout the scan (the loop bound), so the 4 header bytes are there.
+  let o = id3v2TagEnd(bytes) ?? 0;
   for (const end = Math.min(bytes.length - 3, o + 65536); o < end; o++) {
-    if (bytes[o] === 0xff && (bytes[o + 1] & 0xe0) === 0xe0 && ((bytes[o + 1] >> 1) & 3) !== 0) return bytes[o + 3] >> 6 === 3;
+    if (bytes[o] === 0xff && (bytes[o + 1]! & 0xe0) === 0xe0 && ((bytes[o + 1]! >> 1) & 3) !== 0) return bytes[o + 3]! >> 6 === 3;
   }
   return false;
 }
