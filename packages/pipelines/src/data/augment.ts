@@ -32,7 +32,7 @@ export function augmentSpectrogram(spec: Spectrogram, options: SpectrogramAugmen
   const { gainDb = 6, freqMasks = 2, freqMaskWidth = 12, timeMasks = 2, timeMaskWidth = 16, eqDb = 0 } = options;
   const data = Float32Array.from(spec.data);
   const offset = prng.uniform(-gainDb, gainDb);
-  for (let i = 0; i < data.length; i++) data[i] += offset;
+  for (let i = 0; i < data.length; i++) data[i]! += offset;
   if (eqDb > 0) applyRandomEq(data, spec.bins, spec.frames, eqDb, prng);
   // SpecAugment from @noise-classifier/features (torchaudio's width draw), masks filled with the minimum (silence).
   let out: Spectrogram = { data, bins: spec.bins, frames: spec.frames };
@@ -50,6 +50,6 @@ export function applyRandomEq(data: Float32Array, bins: number, frames: number, 
     // f in [-1, 1] across the bins; the quadratic and cubic terms are centred so the curve adds no mean gain.
     const f = bins > 1 ? (2 * b) / (bins - 1) - 1 : 0;
     const db = tilt * f + bend * (f * f - 1 / 3) + wiggle * (f * f * f - 0.6 * f);
-    for (let t = b * frames; t < (b + 1) * frames; t++) data[t] += db;
+    for (let t = b * frames; t < (b + 1) * frames; t++) data[t]! += db;
   }
 }

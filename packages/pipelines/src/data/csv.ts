@@ -64,14 +64,31 @@ function csvError(line: number, expected: string, received: string): NoiseClassi
   return new NoiseClassifierError('E_DATASET', `Malformed CSV at line ${line}`, { field: `line ${line}`, expected, received });
 }
 
-/** Rows as objects keyed by the header row; every row must have the header's number of fields. */
-export function parseCsvRecords(text: string): { header: string[]; records: Record<string, string>[] } {
-  const rows = parseCsv(text);
-  if (rows.length === 0) {
-    throw new NoiseClassifierError('E_DATASET', 'The CSV file is empty', { expected: 'a header row', received: 'nothing' });
+/**
+ * Rows as objects keyed by the header row; every row must have the header's number of fields and the header must
+ * name every `requiredColumns` entry (so those read as strings; other columns may be absent). `source` names the
+ * file in errors.
+ */
+export function parseCsvRecords<Column extends string = never>(
+  text: string,
+  requiredColumns: readonly Column[] = [],
+  source = 'CSV file',
+): { header: string[]; records: (Record<Column, string> & Record<string, string>)[] } {
+  const [headerRow, ...rows] = parseCsv(text);
+  if (headerRow === undefined) {
+    throw new NoiseClassifierError('E_DATASET', `${source} is empty`, { field: source, expected: 'a header row', received: 'nothing' });
   }
-  const header = rows[0].map((h) => h.trim());
-  const records = rows.slice(1).map((row, r) => {
+  const header = headerRow.map((h) => h.trim());
+  for (const column of requiredColumns) {
+    if (!header.includes(column)) {
+      throw new NoiseClassifierError('E_DATASET', `${source} has no "${column}" column`, {
+        field: source,
+        expected: `a header with ${requiredColumns.join(',')} (other columns are allowed)`,
+        received: header.join(','),
+      });
+    }
+  }
+  const records = rows.map((row, r) => {
     if (row.length !== header.length) {
       throw new NoiseClassifierError('E_DATASET', `CSV row ${r + 2} has ${row.length} fields`, {
         field: `row ${r + 2}`,
@@ -79,7 +96,8 @@ export function parseCsvRecords(text: string): { header: string[]; records: Reco
         received: `${row.length}`,
       });
     }
-    return Object.fromEntries(header.map((h, c) => [h, row[c]]));
+    // Every header column gets a value (the lengths are equal), the required ones among them.
+    return Object.fromEntries(header.map((h, c) => [h, row[c]!])) as Record<Column, string> & Record<string, string>;
   });
   return { header, records };
 }

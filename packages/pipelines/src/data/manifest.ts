@@ -17,16 +17,7 @@ export interface ManifestEntry {
  * Relative `file` paths are resolved against `manifestLocation`'s folder.
  */
 export function parseManifest(text: string, manifestLocation = ''): ManifestEntry[] {
-  const { header, records } = parseCsvRecords(text);
-  for (const column of ['file', 'label']) {
-    if (!header.includes(column)) {
-      throw new NoiseClassifierError('E_DATASET', `Manifest has no "${column}" column`, {
-        field: manifestLocation || 'manifest',
-        expected: 'a header with file,label[,fold] (other columns are allowed)',
-        received: header.join(','),
-      });
-    }
-  }
+  const { records } = parseCsvRecords(text, ['file', 'label'], manifestLocation ? `Manifest ${manifestLocation}` : 'Manifest');
   const base = dirnameOf(manifestLocation);
   return records.map((record, r) => {
     const row = r + 2;
@@ -40,7 +31,7 @@ export function parseManifest(text: string, manifestLocation = ''): ManifestEntr
       });
     }
     let fold: number | undefined;
-    if (header.includes('fold') && record.fold.trim() !== '') {
+    if (record.fold !== undefined && record.fold.trim() !== '') {
       fold = Number(record.fold);
       if (!Number.isInteger(fold) || fold < 0) {
         throw new NoiseClassifierError('E_DATASET', `Manifest row ${row} has an invalid fold`, {

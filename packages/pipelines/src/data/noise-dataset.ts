@@ -214,24 +214,25 @@ export class NoiseDataset {
   }
 
   labelName(index: number): string {
-    return this.labels[this.labelIndices[this.checkIndex(index)]];
+    return this.className(this.at(index).labelIndex);
   }
 
   /** Number of items per class, in `labels` order. */
   classCounts(): number[] {
     const counts = new Array<number>(this.labels.length).fill(0);
-    for (const l of this.labelIndices) counts[l] += 1;
+    // labelIndices point into labels (resolveLabels checks them), so every count exists.
+    for (const l of this.labelIndices) counts[l]! += 1;
     return counts;
   }
 
   /** Display name of a source. */
   sourceName(index: number): string {
-    return describeSource(this.sources[this.checkIndex(index)], index);
+    return describeSource(this.at(index).source, index);
   }
 
   /** The clip's log-mel spectrogram, from the cache when possible (never augmented). */
   async getSpectrogram(index: number): Promise<Spectrogram> {
-    const source = this.sources[this.checkIndex(index)];
+    const { source } = this.at(index);
     const shared = this.shared;
     const frontEnd = await this.frontEnd();
     if (!shared.cache) return this.compute(frontEnd, source, index, await this.readBytes(source));
@@ -255,9 +256,9 @@ export class NoiseDataset {
 
   /** Features and label of one clip; augmented (random window, masks, gain) when the dataset augments. */
   async getItem(index: number): Promise<DatasetItem> {
-    const i = this.checkIndex(index);
+    const { source, labelIndex } = this.at(index);
     const frontEnd = await this.frontEnd();
-    let spectrogram = await this.getSpectrogram(i);
+    let spectrogram = await this.getSpectrogram(index);
     let features: ModelInputBatch;
     if (this.augment) {
       spectrogram = cropWindow(spectrogram, this.shared.config.spectrogramWidth, this.prng);
@@ -269,26 +270,26 @@ export class NoiseDataset {
     return {
       features,
       spectrogram,
-      label: this.labelIndices[i],
-      labelName: this.labels[this.labelIndices[i]],
-      index: i,
-      source: describeSource(this.sources[i], i),
+      label: labelIndex,
+      labelName: this.className(labelIndex),
+      index,
+      source: describeSource(source, index),
     };
   }
 
   /** A dataset over some items, sharing the cache and front end. */
   subset(indices: readonly number[], options: { augment?: boolean | SpectrogramAugmentOptions } = {}): NoiseDataset {
-    const picked = indices.map((i) => this.checkIndex(i));
+    const picked = indices.map((i) => this.at(i));
     const ds = Object.create(NoiseDataset.prototype) as NoiseDataset;
     const augment = options.augment === undefined ? this.augment : options.augment === true ? {} : options.augment || null;
     Object.assign(ds, {
-      sources: picked.map((i) => this.sources[i]),
+      sources: picked.map((item) => item.source),
       labels: this.labels,
-      labelIndices: picked.map((i) => this.labelIndices[i]),
-      folds: picked.map((i) => this.folds[i]),
+      labelIndices: picked.map((item) => item.labelIndex),
+      folds: picked.map((item) => item.fold),
       augment,
       shared: this.shared,
-      prng: createPrng(picked.length * 7919 + (picked[0] ?? 0)),
+      prng: createPrng(picked.length * 7919 + (indices[0] ?? 0)),
     });
     return ds;
   }
@@ -359,15 +360,23 @@ export class NoiseDataset {
     return (this.shared.frontEnd ??= createFrontEnd(this.shared.config, this.shared.inputChannels));
   }
 
-  private checkIndex(index: number): number {
-    if (!Number.isInteger(index) || index < 0 || index >= this.sources.length) {
+  /** The item at a caller-given index; throws E_DATASET when there is none. */
+  private at(index: number): { source: DatasetSource; labelIndex: number; fold: number | undefined } {
+    const source = Number.isInteger(index) ? this.sources[index] : undefined;
+    const labelIndex = Number.isInteger(index) ? this.labelIndices[index] : undefined;
+    if (source === undefined || labelIndex === undefined) {
       throw new NoiseClassifierError('E_DATASET', 'Dataset index out of range', {
         field: 'index',
         expected: `an integer in [0, ${this.sources.length - 1}]`,
         received: describeValue(index),
       });
     }
-    return index;
+    return { source, labelIndex, fold: this.folds[index] };
+  }
+
+  /** Name of a class; label indices are checked against `labels` when the dataset is built (resolveLabels). */
+  private className(labelIndex: number): string {
+    return this.labels[labelIndex]!;
   }
 
   private async readBytes(source: DatasetSource): Promise<Uint8Array | undefined> {
