@@ -1,9 +1,12 @@
 import { nodeRuntime } from '@noise-classifier/runtime-node';
 import { resample } from '@noise-classifier/features';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAudioFeatureConfig } from '@noise-classifier/config';
+import { createFrontEnd } from '../src/core/create-front-end';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
 import { LabelDebouncer } from '../src/streaming/label-debouncer';
 import { StreamResampler } from '../src/streaming/stream-resampler';
+import { StreamingClassifier } from '../src/streaming/streaming-classifier';
 import { createPrng } from '../src/synthetic/prng';
 import { generateSyntheticClip } from '../src/synthetic/synthetic-clips';
 import { untrainedOnnx } from './helpers/untrained-model';
@@ -98,5 +101,13 @@ describe('StreamingClassifier', () => {
       expect(Number.isFinite(r.confidence)).toBe(true);
       expect(r.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     }
+  });
+
+  it('rejects a window predictor that does not answer one probability per label and window', async () => {
+    const frontEnd = await createFrontEnd(createAudioFeatureConfig({}));
+    const oneValuePerWindow = { labels: ['a', 'b'], predictWindows: async (batch: { count: number }) => new Float32Array(batch.count) };
+    const stream = new StreamingClassifier(oneValuePerWindow, frontEnd);
+    const x = generateSyntheticClip('white_noise', { seed: 6, durationSeconds: 2 }).samples;
+    await expect(stream.push(x)).rejects.toMatchObject({ code: 'E_MODEL_MISMATCH', field: 'probabilities' });
   });
 });

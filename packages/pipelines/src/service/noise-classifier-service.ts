@@ -226,7 +226,7 @@ export class NoiseClassifierService {
   /** The seed's `classify(audio, sample_rate, return_top_k)`. */
   async classify(audio: AudioInput, sampleRate?: number, options: ClassifyOptions = {}): Promise<ClassificationResult> {
     const [result] = await this.classifyBatch([{ audio, sampleRate }], options);
-    return result;
+    return result!; // classifyBatch answers one result per item
   }
 
   /** Classifies many clips; all their windows go to the model together, in batches of ≤ config.maxBatchSize. */
@@ -493,8 +493,9 @@ export class NoiseClassifierService {
     const classes = this.labels.length;
     const out = new Float32Array(total * classes);
     const audioSet = withAudioSet ? new Float32Array(total * NUM_AUDIOSET_CLASSES) : undefined;
-    if (total === 0) return { probs: out, audioSet };
-    const { channels, height, width } = batches[0];
+    const [first] = batches;
+    if (total === 0 || first === undefined) return { probs: out, audioSet };
+    const { channels, height, width } = first;
     const per = channels * height * width;
     const max = this.config.maxBatchSize;
     // Copy windows into model-sized chunks across clip boundaries.
@@ -579,13 +580,14 @@ export class NoiseClassifierService {
   ): ClassificationResult {
     const classes = this.labels.length;
     const cfg = this.featureConfig;
+    // agg and every p below hold one probability per label, so argmax picks a label index.
     const agg = aggregateRows(rows, clip.batch.count, classes, aggregation);
     const best = argmax(agg);
     const probabilities: Record<string, number> = {};
-    this.labels.forEach((l, i) => (probabilities[l] = agg[i]));
+    this.labels.forEach((l, i) => (probabilities[l] = agg[i]!));
     const result: ClassificationResult = {
-      predictedClass: this.labels[best],
-      confidence: agg[best],
+      predictedClass: this.labels[best]!,
+      confidence: agg[best]!,
       probabilities,
       topK: topKOf(agg, this.labels, topK),
       durationSeconds: clip.durationSeconds,
@@ -601,8 +603,8 @@ export class NoiseClassifierService {
         return {
           startSeconds: seg.start * secondsPerFrame,
           endSeconds: Math.min(clip.durationSeconds, (seg.end - 1) * secondsPerFrame),
-          label: this.labels[k],
-          confidence: p[k],
+          label: this.labels[k]!,
+          confidence: p[k]!,
         };
       });
     }
@@ -678,10 +680,10 @@ function checkPositive(field: string, v: unknown): void {
   }
 }
 
-/** Each column's largest value over the rows (no renormalisation: for independent scores). */
+/** Each column's largest value over the rows (no renormalisation: for independent scores); `values` holds rows × columns. */
 function maxRows(values: Float32Array, rows: number, columns: number): Float64Array {
   const out = new Float64Array(columns).fill(rows === 0 ? 0 : -Infinity);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c] = Math.max(out[c], values[r * columns + c]);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c] = Math.max(out[c]!, values[r * columns + c]!);
   return out;
 }
 

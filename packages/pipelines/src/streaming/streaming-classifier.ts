@@ -125,16 +125,19 @@ export class StreamingClassifier {
       const audio = this.buffer.subarray(s - this.bufferStart, end - this.bufferStart);
       return { s, end, batch: this.frontEnd.windows(this.frontEnd.logMel(audio), cfg.spectrogramWidth) };
     });
-    const per = parts[0].batch.data.length / parts[0].batch.count;
+    const [first] = parts;
+    if (first === undefined) return [];
+    const b0 = first.batch;
+    const per = b0.data.length / b0.count;
     const data = new Float32Array(parts.reduce((n, p) => n + p.batch.data.length, 0));
     let offset = 0;
-    const firstWindowRows: number[] = [];
+    // Each part with the model-batch row of its first window.
+    const placed: ((typeof parts)[number] & { firstRow: number })[] = [];
     for (const p of parts) {
-      firstWindowRows.push(offset / per);
+      placed.push({ ...p, firstRow: offset / per });
       data.set(p.batch.data, offset);
       offset += p.batch.data.length;
     }
-    const b0 = parts[0].batch;
     const count = data.length / per;
     const probs = await this.predictor.predictWindows({
       data,
@@ -146,10 +149,18 @@ export class StreamingClassifier {
       validFrames: new Array(count).fill(b0.width),
     });
     const classes = this.predictor.labels.length;
-    return parts.map((p, i) => {
-      const row = probs.slice(firstWindowRows[i] * classes, (firstWindowRows[i] + 1) * classes);
+    // The predictor may be any WindowPredictor: check its answer once, so each row below holds one value per label.
+    if (classes === 0 || probs.length !== count * classes) {
+      throw new NoiseClassifierError('E_MODEL_MISMATCH', 'The window predictor did not answer one probability per label and window', {
+        field: 'probabilities',
+        expected: `${count} × ${classes} values (windows × labels, at least one label)`,
+        received: `${probs.length} values`,
+      });
+    }
+    return placed.map((p) => {
+      const row = probs.slice(p.firstRow * classes, (p.firstRow + 1) * classes);
       const k = argmax(row);
-      const windowLabel = this.predictor.labels[k];
+      const windowLabel = this.predictor.labels[k]!;
       const label = this.debouncer.push(windowLabel);
       const changed = label !== this.lastLabel;
       this.lastLabel = label;
@@ -158,7 +169,7 @@ export class StreamingClassifier {
         endSeconds: p.end / cfg.sampleRate,
         label,
         windowLabel,
-        confidence: row[k],
+        confidence: row[k]!,
         probabilities: row,
         changed,
       };
