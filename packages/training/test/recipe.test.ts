@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { createAudioFeatureConfig } from '@noise-classifier/config';
 import { readOnnxModelInfo } from '@noise-classifier/models';
 import { NoiseClassifierService, NoiseDataset, generateSyntheticClip } from '@noise-classifier/pipelines';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +54,27 @@ describe('train(recipe): the one training entry point', () => {
     run.dispose();
     await expect(train(recipe, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   }, 120_000);
+
+  it('trains a given model in place (recipe.initialModel), alone: with an ensemble it is E_CONFIG', async () => {
+    await tf.setBackend('wasm'); // building the model needs a ready backend
+    const input = tf.input({ shape: [1, 4, 1] });
+    const hidden = tf.layers.flatten().apply(input) as tf.SymbolicTensor;
+    const logits = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(hidden) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: logits });
+    const start = model.getWeights().map((w) => w.dataSync().slice());
+    const examples = {
+      inputs: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]].map((v) => Float32Array.from(v)),
+      labels: [0, 0, 1, 1], classNames: ['low', 'high'], inputShape: [1, 1, 4] as const,
+    };
+    const windowShape = createAudioFeatureConfig({ spectrogramHeight: 1, spectrogramWidth: 4 });
+    const recipe = { train: examples, config, initialModel: model, model: { architecture: 'probe' }, featureConfig: windowShape };
+    await expect(train({ ...recipe, ensemble: 2 })).rejects.toMatchObject({ code: 'E_CONFIG', field: 'recipe.initialModel' });
+    const run = await train(recipe, {});
+    expect(run.models).toEqual([model]);
+    expect(run.metadata.modelConfig.architecture).toBe('probe');
+    expect(model.getWeights().map((w) => w.dataSync().slice())).not.toEqual(start);
+    run.dispose();
+  }, 60_000);
 
   it('an untrained service stays untouched when it has no trainer: E_CONFIG names the trainer', async () => {
     const service = await NoiseClassifierService.create({ model: await untrainedOnnx() });

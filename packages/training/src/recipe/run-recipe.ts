@@ -68,6 +68,11 @@ export async function train(recipe: TrainingRecipe, options: TrainRunOptions = {
       field: 'ensemble', expected: '1 with a pretrained backbone', received: String(recipe.ensemble),
     });
   }
+  if (recipe.initialModel && (pretrained || (recipe.ensemble ?? 1) > 1)) {
+    throw new NoiseClassifierError('E_CONFIG', 'A given model (recipe.initialModel) trains alone: not with a pretrained backbone or an ensemble', {
+      field: 'recipe.initialModel', expected: 'no pretrained backbone and ensemble 1', received: pretrained ? 'a pretrained backbone' : `ensemble ${recipe.ensemble}`,
+    });
+  }
   const members = pretrained ? 0 : recipe.ensemble ?? 1;
   for (let k = 0; k < members; k++) {
     const memberConfig: TrainingConfig = k === 0 ? trainingConfig : { ...trainingConfig, seed: trainingConfig.seed + k };
@@ -75,6 +80,7 @@ export async function train(recipe: TrainingRecipe, options: TrainRunOptions = {
       tf,
       ...shared,
       modelConfig: { architecture: 'cnn_small', ...recipe.model },
+      ...(recipe.initialModel ? { model: recipe.initialModel } : {}),
       resume: recipe.resume ?? true,
       ...(platform.checkpointStore ? { checkpointStore: platform.checkpointStore(k === 0 ? 'checkpoint' : `checkpoint-m${k + 1}`) } : {}),
       ...(recipe.learningRateSchedule ? { learningRateSchedule: recipe.learningRateSchedule } : {}),

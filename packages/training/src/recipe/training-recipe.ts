@@ -33,6 +33,13 @@ export interface TrainingRecipe {
   readonly config?: Partial<TrainingConfig> | Record<string, unknown>;
   /** Architecture, dropout… of the model built from scratch (labels come from the data). Default cnn_small. */
   readonly model?: Partial<ModelConfig> | Record<string, unknown>;
+  /**
+   * A tfjs model to train in place instead of building one from `model` (a caller's own network, e.g. the V2 API's
+   * feature-vector MLP behind a 1×1×D window input). It reads the data's windows (NHWC) and outputs logits; the run
+   * lists it in `models`, so `dispose()` releases it too. `model.architecture` names it in the metadata.
+   * Not with `pretrained` or an ensemble.
+   */
+  readonly initialModel?: tfType.LayersModel;
   /** Train k members (seeds seed … seed+k−1) exported as one ONNX ensemble; default 1. Not with `pretrained`. */
   readonly ensemble?: number;
   readonly pretrained?: PretrainedRecipe;
