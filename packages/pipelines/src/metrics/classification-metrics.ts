@@ -58,34 +58,33 @@ export function computeClassificationMetrics(
   const n = labels.length;
   const matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   let correct = 0;
-  for (let i = 0; i < truths.length; i++) {
-    const t = index.get(truths[i]);
-    const p = index.get(predictions[i]);
+  // predictions has truths' length (checked above); the matrix is n × n, and t, p are label indices < n.
+  for (const [i, truth] of truths.entries()) {
+    const prediction = predictions[i]!;
+    const t = index.get(truth);
+    const p = index.get(prediction);
     if (t === undefined || p === undefined) {
-      const bad = t === undefined ? truths[i] : predictions[i];
+      const bad = t === undefined ? truth : prediction;
       throw new NoiseClassifierError('E_LABEL', 'A label is missing from the report labels', {
         field: t === undefined ? `truths[${i}]` : `predictions[${i}]`,
         expected: `one of ${labels.join(', ')}`,
         received: describeValue(bad),
       });
     }
-    matrix[t][p] += 1;
+    matrix[t]![p]! += 1;
     if (t === p) correct += 1;
   }
   const perClass: Record<string, ClassMetrics> = {};
   let f1Sum = 0;
-  for (let c = 0; c < n; c++) {
-    const tp = matrix[c][c];
-    let support = 0;
-    let predicted = 0;
-    for (let k = 0; k < n; k++) {
-      support += matrix[c][k];
-      predicted += matrix[k][c];
-    }
+  for (const [c, label] of labels.entries()) {
+    const row = matrix[c]!;
+    const tp = row[c]!;
+    const support = row.reduce((sum, count) => sum + count, 0);
+    const predicted = matrix.reduce((sum, other) => sum + other[c]!, 0);
     const precision = predicted === 0 ? 0 : tp / predicted;
     const recall = support === 0 ? 0 : tp / support;
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-    perClass[labels[c]] = { precision, recall, f1, support };
+    perClass[label] = { precision, recall, f1, support };
     f1Sum += f1;
   }
   return {

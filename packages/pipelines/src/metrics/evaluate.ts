@@ -35,11 +35,11 @@ export async function evaluate(
   dataset: NoiseDataset,
   options: EvaluateOptions = {},
 ): Promise<EvaluationResult> {
-  const truths = dataset.labelIndices.map((l) => dataset.labels[l]);
+  const truths = Array.from({ length: dataset.length }, (_, i) => dataset.labelName(i));
   if (Array.isArray(source)) {
     const predicted = source as readonly string[];
     const report = computeClassificationMetrics(truths, predicted, { labelOrder: dataset.labels });
-    return { ...report, predictions: predicted.map((p, i) => ({ source: dataset.sourceName(i), truth: truths[i], predicted: p, confidence: 1 })) };
+    return { ...report, predictions: predicted.map((p, i) => ({ source: dataset.sourceName(i), truth: dataset.labelName(i), predicted: p, confidence: 1 })) };
   }
   const service = source as NoiseClassifierService;
   if (typeof service?.predictWindows !== 'function') {
@@ -64,8 +64,8 @@ export async function evaluate(
     for (const { index, batch } of pending) {
       const agg = aggregateRows(probs.subarray(row * classes, (row + batch.count) * classes), batch.count, classes, aggregation);
       row += batch.count;
-      const k = argmax(agg);
-      predictions[index] = { source: dataset.sourceName(index), truth: truths[index], predicted: service.labels[k], confidence: agg[k] };
+      const k = argmax(agg); // agg holds one probability per label
+      predictions[index] = { source: dataset.sourceName(index), truth: dataset.labelName(index), predicted: service.labels[k]!, confidence: agg[k]! };
       options.onProgress?.(++done, dataset.length);
     }
     pending = [];
