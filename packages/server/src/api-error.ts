@@ -79,8 +79,9 @@ export function toErrorResponse(error: unknown): { statusCode: number; body: Err
   }
   const e = error as { code?: string; statusCode?: number; validation?: unknown; message?: string; name?: string };
   if (e && e.validation) return { statusCode: 400, body: wrap('E_BAD_REQUEST', e.message ?? 'Invalid request'), headers: {} };
-  if (e && typeof e.code === 'string' && FASTIFY_CODES[e.code]) {
-    const [status, code, message] = FASTIFY_CODES[e.code];
+  const fastify = e && typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
+  if (fastify) {
+    const [status, code, message] = fastify;
     return { statusCode: status, body: wrap(code, message), headers: {} };
   }
   if (e && e.statusCode === 400 && (e.name === 'SyntaxError' || /JSON/i.test(e.message ?? ''))) {

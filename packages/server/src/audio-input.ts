@@ -111,9 +111,9 @@ export async function decodeAudioBytes(
 
 /** Maps a raw-body Content-Type to the container it promises; throws 415 for unsupported audio types. */
 export function containerForMediaType(contentType: string): { kind: AudioContainer | 'raw'; rate?: string } {
-  const [type, ...params] = contentType.split(';').map((s) => s.trim());
+  const [type = '', ...params] = contentType.split(';').map((s) => s.trim());
   const mediaType = type.toLowerCase();
-  const rate = params.map((p) => p.split('=')).find(([k]) => k.trim().toLowerCase() === 'rate')?.[1]?.trim();
+  const rate = params.map((p) => p.split('=')).find(([k = '']) => k.trim().toLowerCase() === 'rate')?.[1]?.trim();
   if (RAW_PCM_TYPES.includes(mediaType)) return { kind: 'raw', ...(rate === undefined ? {} : { rate }) };
   const kind = CONTAINER_TYPES[mediaType];
   if (!kind) {

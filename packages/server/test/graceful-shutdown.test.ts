@@ -16,8 +16,8 @@ describe('graceful shutdown', () => {
     const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout!.on('data', (d) => {
-        const m = /listening (\S+)/.exec(String(d));
-        if (m) resolve(m[1]);
+        const listening = /listening (\S+)/.exec(String(d))?.[1];
+        if (listening) resolve(listening);
       });
       child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
     });

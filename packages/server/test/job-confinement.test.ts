@@ -77,11 +77,13 @@ describe('training and batch jobs stay inside the data root (real server on loop
   it('a batch item that is a folder gets E_BAD_REQUEST, not a raw EISDIR; an in-root link is read', async () => {
     const { status, text } = await runJob('/api/jobs/classify-batch', { items: [{ path: 'good/siren' }, { path: 'good/siren/b.wav' }] });
     expect(status.state, text).toBe('completed');
-    const [folder, linked] = (status.result as { results: { error?: { code: string; message: string }; result?: unknown }[] }).results;
-    expect(folder.error?.code).toBe('E_BAD_REQUEST');
-    expect(folder.error?.message).toMatch(/items\[0\]\.path is a folder/);
+    const { results } = status.result as { results: { error?: { code: string; message: string }; result?: unknown }[] };
+    expect(results).toHaveLength(2);
+    const [folder, linked] = results;
+    expect(folder?.error?.code).toBe('E_BAD_REQUEST');
+    expect(folder?.error?.message).toMatch(/items\[0\]\.path is a folder/);
     expect(text).not.toMatch(/EISDIR/);
-    expect(linked.result).toBeDefined();
+    expect(linked?.result).toBeDefined();
   }, 60_000);
 });
 

@@ -29,17 +29,17 @@ describe('job ownership with BullMQ on a real redis-server', () => {
 
   it('a job is visible to its token on every server sharing the queue, and 404 to other tokens; no token is stored', async () => {
     const queueName = 'ownership';
-    const queues = [new BullmqJobQueue({ redisUrl: redis.url, queueName }), new BullmqJobQueue({ redisUrl: redis.url, queueName })];
+    const [firstQueue, secondQueue] = [new BullmqJobQueue({ redisUrl: redis.url, queueName }), new BullmqJobQueue({ redisUrl: redis.url, queueName })];
     const worker = new BullmqJobWorker(createJobProcessor({ dataRoot: dirs.root, workDir: dirs.workDir, classifier: loadTestClassifier, decodeAudio: decode }), { redisUrl: redis.url, queueName });
     const classifier = loadTestClassifier;
     // Two servers with the tokens in different orders: the owner is the token's hash, not its position.
-    const first = await createServer({ classifier, decodeAudio: decode, tokens: [A, B], jobs: { queue: queues[0], dataRoot: dirs.root } });
-    const second = await createServer({ classifier, decodeAudio: decode, tokens: [B, A], jobs: { queue: queues[1], dataRoot: dirs.root } });
+    const first = await createServer({ classifier, decodeAudio: decode, tokens: [A, B], jobs: { queue: firstQueue, dataRoot: dirs.root } });
+    const second = await createServer({ classifier, decodeAudio: decode, tokens: [B, A], jobs: { queue: secondQueue, dataRoot: dirs.root } });
     try {
       const res = await first.inject({ method: 'POST', url: '/api/jobs/classify-batch', headers: headers(A), payload: { items: [{ path: 'good/siren/a.wav' }] } });
       expect(res.statusCode).toBe(202);
       const id = res.json().job_id as string;
-      await queues[0].waitForResult(id, 60_000);
+      await firstQueue.waitForResult(id, 60_000);
       for (const app of [first, second]) {
         const mine = await app.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: headers(A) });
         expect(mine.statusCode).toBe(200);
@@ -49,13 +49,13 @@ describe('job ownership with BullMQ on a real redis-server', () => {
         expect(theirs.json()).toEqual({ error: { code: 'E_NOT_FOUND', message: `No job ${id}` } });
       }
       // What Redis holds for the job names its owner by a hash only.
-      const stored = JSON.stringify(await (await import('bullmq')).Job.fromId((queues[0] as unknown as { queue: import('bullmq').Queue }).queue, id));
+      const stored = JSON.stringify(await (await import('bullmq')).Job.fromId((firstQueue as unknown as { queue: import('bullmq').Queue }).queue, id));
       expect(stored).toMatch(/"owner_identity\\?":\\?"[0-9a-f]{32}\\?"/);
       expect(stored).not.toContain(A);
 
       // Jobs queued from code are shown over HTTP only to the token named as their owner.
-      const owned = await enqueueClassifyBatch(queues[0], { items: [{ path: 'good/siren/a.wav' }] }, { owner: tokenIdentity(B) });
-      const ownerless = await enqueueClassifyBatch(queues[0], { items: [{ path: 'good/siren/a.wav' }] });
+      const owned = await enqueueClassifyBatch(firstQueue, { items: [{ path: 'good/siren/a.wav' }] }, { owner: tokenIdentity(B) });
+      const ownerless = await enqueueClassifyBatch(firstQueue, { items: [{ path: 'good/siren/a.wav' }] });
       await owned.result(60_000);
       await ownerless.result(60_000);
       const status = async (id: string, token: string) => (await second.inject({ method: 'GET', url: `/api/jobs/${id}`, headers: headers(token) })).statusCode;

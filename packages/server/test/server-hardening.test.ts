@@ -79,10 +79,11 @@ describe('server hardening (real server on loopback)', () => {
 
     it('deeply nested JSON is refused before parsing (never reaching a job or a worker thread)', async () => {
       const nest = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
-      for (const [route, body] of [
+      const bodies: [route: string, body: string][] = [
         ['/api/jobs/train', `{"dataset":"good","config":{"feature_config":${nest(40)}}}`],
         ['/api/jobs/classify-batch', `{"items":[{"id":"x","audio_data":"AAAA"}],"x":${nest(20_000)}}`],
-      ]) {
+      ];
+      for (const [route, body] of bodies) {
         const res = await post(route, body);
         expect(res.status).toBe(400);
         expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/nested too deeply; expected at most 32 levels/);

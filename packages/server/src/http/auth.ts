@@ -16,16 +16,14 @@ export function resolveTokens(tokens: readonly string[] | undefined, env: NodeJS
  * token matched nor how long it is.
  */
 export class TokenVerifier {
-  private readonly digests: Buffer[];
-  private readonly identities: string[];
+  private readonly known: readonly { readonly digest: Buffer; readonly identity: string }[];
 
   constructor(tokens: readonly string[]) {
-    this.digests = tokens.map(digest);
-    this.identities = tokens.map(tokenIdentity);
+    this.known = tokens.map((token) => ({ digest: digest(token), identity: tokenIdentity(token) }));
   }
 
   get size(): number {
-    return this.digests.length;
+    return this.known.length;
   }
 
   /**
@@ -33,21 +31,21 @@ export class TokenVerifier {
    * throws 401.
    */
   verify(authorization: string | undefined): string {
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) {
+    const token = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    if (token === undefined) {
       throw new ApiError(401, 'E_UNAUTHORIZED', 'Missing bearer token: send "Authorization: Bearer <token>"', {
         'www-authenticate': 'Bearer',
       });
     }
-    const presented = digest(match[1]);
-    let found = -1;
-    for (let i = 0; i < this.digests.length; i++) {
-      if (timingSafeEqual(presented, this.digests[i]) && found < 0) found = i;
+    const presented = digest(token);
+    let found: string | undefined;
+    for (const entry of this.known) {
+      if (timingSafeEqual(presented, entry.digest) && found === undefined) found = entry.identity;
     }
-    if (found < 0) {
+    if (found === undefined) {
       throw new ApiError(401, 'E_UNAUTHORIZED', 'Invalid bearer token', { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
-    return this.identities[found];
+    return found;
   }
 }
 

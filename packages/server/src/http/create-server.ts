@@ -172,7 +172,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     void reply.code(statusCode).headers(headers).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: { code: 'E_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0].slice(0, 100)}` } });
+    void reply.code(404).send({ error: { code: 'E_NOT_FOUND', message: `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 100)}` } });
   });
 
   app.addHook('onResponse', async (request, reply) => {

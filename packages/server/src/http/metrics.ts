@@ -15,9 +15,9 @@ abstract class Metric {
 }
 
 function labelKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${escapeLabel(labels[k])}"`)
+  return Object.entries(labels)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
     .join(',');
 }
 
@@ -77,7 +77,10 @@ export class Histogram extends Metric {
       s = { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
       this.series.set(k, s);
     }
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]) s.counts[i]++;
+    // counts has one entry per bucket.
+    this.buckets.forEach((bound, i) => {
+      if (value <= bound) s.counts[i]!++;
+    });
     s.sum += value;
     s.count++;
   }

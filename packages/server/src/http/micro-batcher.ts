@@ -111,23 +111,31 @@ export class MicroBatcher<I, O> {
     this.batchSizes.push(batch.length);
     if (this.batchSizes.length > 1000) this.batchSizes.shift();
     try {
-      const out = await this.run(batch.map((p) => p.item));
-      if (out.length !== batch.length) throw new Error(`batch returned ${out.length} results for ${batch.length} items`);
+      const out = await this.runChecked(batch.map((p) => p.item));
       this.onBatch?.(batch.length, (performance.now() - started) / 1000);
-      batch.forEach((p, i) => p.resolve(out[i]));
+      // runChecked: one result per item.
+      batch.forEach((p, i) => p.resolve(out[i]!));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0].reject(error);
+      const [only, ...others] = batch;
+      if (only && others.length === 0) {
+        only.reject(error);
         return;
       }
       for (const p of batch) {
         try {
-          const [one] = await this.run([p.item]);
-          p.resolve(one);
+          const [one] = await this.runChecked([p.item]);
+          p.resolve(one!);
         } catch (e) {
           p.reject(e);
         }
       }
     }
+  }
+
+  /** The model's results, one per item in order: a runner answering with another count fails the batch. */
+  private async runChecked(items: I[]): Promise<O[]> {
+    const out = await this.run(items);
+    if (out.length !== items.length) throw new Error(`batch returned ${out.length} results for ${items.length} items`);
+    return out;
   }
 }

@@ -15,6 +15,7 @@ export interface SchemaError {
  */
 export function formatSchemaErrors(errors: readonly SchemaError[], dataVar: string): Error {
   const e = errors[0];
+  if (e === undefined) return Object.assign(new Error(`Invalid request ${dataVar}`), { validation: errors, validationContext: dataVar });
   const where = e.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let field = where.join('.');
   let expected = e.message ?? e.keyword;

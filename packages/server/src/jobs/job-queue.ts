@@ -123,6 +123,6 @@ export function encodeJobError(error: unknown): string {
 }
 
 export function decodeJobError(text: string | undefined): JobError {
-  const m = /^\[(E_[A-Z_]+)\] ([\s\S]*)$/.exec(text ?? '');
-  return m ? { code: m[1], message: m[2] } : { code: 'E_JOB_FAILED', message: text || 'Job failed' };
+  const [, code, message] = /^\[(E_[A-Z_]+)\] ([\s\S]*)$/.exec(text ?? '') ?? [];
+  return code !== undefined && message !== undefined ? { code, message } : { code: 'E_JOB_FAILED', message: text || 'Job failed' };
 }

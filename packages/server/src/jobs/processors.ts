@@ -5,7 +5,7 @@ import { ApiError } from '../api-error';
 import { decodeAudioBytes, decodeBase64Field } from '../audio-input';
 import { resolveUnderRoot } from './data-root';
 import { validateTrainConfig } from './train-config';
-import type { ClassifyBatchJobData, JobContext, JobDataMap, JobName, JobProcessor, TrainJobData } from './job-queue';
+import type { ClassifyBatchItem, ClassifyBatchJobData, JobContext, JobDataMap, JobName, JobProcessor, TrainJobData } from './job-queue';
 
 /** What a training run needs; paths are already resolved and safe. */
 export interface TrainRunRequest {
@@ -129,9 +129,7 @@ async function runClassifyBatch(data: ClassifyBatchJobData, context: JobContext,
   for (const [i, item] of data.items.entries()) {
     const id = item.id ?? String(i);
     try {
-      const bytes = item.path !== undefined
-        ? await readItemFile(await resolveUnderRoot(options.dataRoot, item.path, `items[${i}].path`), `items[${i}].path`)
-        : decodeBase64Field(item.audio_data!, `items[${i}].audio_data`);
+      const bytes = await itemBytes(item, i, options.dataRoot);
       const clip = await decodeAudioBytes(bytes, item.sample_rate, options.decodeAudio, limits);
       const [result] = await classifier.classifyBatch([clip]);
       results.push({ id, result });
@@ -142,6 +140,13 @@ async function runClassifyBatch(data: ClassifyBatchJobData, context: JobContext,
     await context.reportProgress((i + 1) / data.items.length, { done: i + 1, total: data.items.length });
   }
   return { model_version: classifier.modelInfo().modelVersion, results };
+}
+
+/** A batch item's audio: its file inside the data root, or its base64 `audio_data`. */
+async function itemBytes(item: ClassifyBatchItem, i: number, dataRoot: string | undefined): Promise<Uint8Array> {
+  if (item.path !== undefined) return readItemFile(await resolveUnderRoot(dataRoot, item.path, `items[${i}].path`), `items[${i}].path`);
+  if (typeof item.audio_data === 'string') return decodeBase64Field(item.audio_data, `items[${i}].audio_data`);
+  throw new ApiError(400, 'E_BAD_REQUEST', `items[${i}] needs audio_data or path`);
 }
 
 /** A batch item's file; a folder or an unreadable file is the client's error, never a raw errno (EISDIR). */
