@@ -56,8 +56,8 @@ describe('noise-classifier export / inspect', () => {
     const result = await runExport({ arch: 'cnn_small', untrained: true, inChannels: 3, labels: labelsPath, format: 'tfjs', out: tfjsDir });
     expect(result.metadata.labels).toEqual(['dog_bark', 'siren', 'rain']);
     const loaded = await loadTfjsModel({ modelJson: readFileSync(join(tfjsDir, 'model.json'), 'utf8'), weightsBin: new Uint8Array(readFileSync(join(tfjsDir, 'weights.bin'))) });
-    expect(loaded.model.outputs[0].shape).toEqual([null, 3]);
-    expect(loaded.model.inputs[0].shape).toEqual([null, 128, 128, 3]);
+    expect(loaded.model.outputs.map((o) => o.shape)).toEqual([[null, 3]]);
+    expect(loaded.model.inputs.map((i) => i.shape)).toEqual([[null, 128, 128, 3]]);
     loaded.model.dispose();
 
     const converted = join(dir, 'converted.onnx');

@@ -35,7 +35,7 @@ describe('.npy writer', () => {
     const data = Float32Array.from({ length: 6 }, (_, i) => i * 0.5 - 1);
     const bytes = encodeNpy(data, [2, 3]);
     expect(Array.from(bytes.subarray(0, 8))).toEqual([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-    const headerLength = bytes[8] | (bytes[9] << 8);
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true);
     expect((10 + headerLength) % 64).toBe(0);
     const header = new TextDecoder().decode(bytes.subarray(10, 10 + headerLength));
     expect(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }")).toBe(true);
@@ -49,7 +49,7 @@ describe('.npy writer', () => {
 describe('colormap and PNG', () => {
   it('lightness rises monotonically from dark to bright (perceptual ordering)', () => {
     const table = colormapTable();
-    const luminance = (i: number) => 0.2126 * table[i * 3] + 0.7152 * table[i * 3 + 1] + 0.0722 * table[i * 3 + 2];
+    const luminance = (i: number) => 0.2126 * table[i * 3]! + 0.7152 * table[i * 3 + 1]! + 0.0722 * table[i * 3 + 2]!;
     for (let i = 1; i < 256; i++) expect(luminance(i)).toBeGreaterThan(luminance(i - 1) - 1);
     expect(luminance(0)).toBeLessThan(60);
     expect(luminance(255)).toBeGreaterThan(200);

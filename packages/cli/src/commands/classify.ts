@@ -105,24 +105,27 @@ export async function runClassify(paths: readonly string[], options: ClassifyCom
 }
 
 function formatTable(results: readonly ClassifiedFile[], topK: number): string {
-  const rows = results.map(({ file, result }) => [
-    file,
-    withSource(result, result.predictedClass),
-    `${(result.confidence * 100).toFixed(1)}%`,
-    result.topK
-      .slice(1, topK)
-      .map(([l, p]) => `${withSource(result, l)} ${(p * 100).toFixed(1)}%`)
-      .join(', '),
-  ]);
+  const rows = results.map(({ file, result }) => ({
+    result,
+    cells: [
+      file,
+      withSource(result, result.predictedClass),
+      `${(result.confidence * 100).toFixed(1)}%`,
+      result.topK
+        .slice(1, topK)
+        .map(([l, p]) => `${withSource(result, l)} ${(p * 100).toFixed(1)}%`)
+        .join(', '),
+    ],
+  }));
   const header = ['file', 'predicted', 'confidence', 'runners-up'];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ');
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r.cells[c]?.length ?? 0)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ');
   let text = `${line(header)}\n`;
-  for (const [i, r] of rows.entries()) {
-    text += `${line(r)}\n`;
-    const tags = results[i].result.audioSetTags;
+  for (const { result, cells } of rows) {
+    text += `${line(cells)}\n`;
+    const tags = result.audioSetTags;
     if (tags) text += `    AudioSet: ${tags.map((t) => `${t.name} ${(t.score * 100).toFixed(1)}%`).join(', ')}\n`;
-    for (const w of results[i].result.windows ?? []) {
+    for (const w of result.windows ?? []) {
       text += `    ${w.startSeconds.toFixed(2)}–${w.endSeconds.toFixed(2)} s  ${w.label} ${(w.confidence * 100).toFixed(1)}%\n`;
     }
   }

@@ -38,12 +38,13 @@ function formatReport(r: EvaluationResult): string {
   let text = `clips ${r.sampleCount}  accuracy ${pct(r.accuracy)}  macro-F1 ${pct(r.macroF1)}\n\n`;
   const w = Math.max(5, ...r.labels.map((l) => l.length));
   text += `${'class'.padEnd(w)}  precision  recall     F1  support\n`;
+  // The report has a perClass entry and a confusion-matrix row for each of its labels.
   for (const l of r.labels) {
-    const m = r.perClass[l];
+    const m = r.perClass[l]!;
     text += `${l.padEnd(w)}  ${pct(m.precision).padStart(9)}  ${pct(m.recall).padStart(6)}  ${pct(m.f1).padStart(6)}  ${String(m.support).padStart(7)}\n`;
   }
   text += `\nconfusion matrix (rows: true, columns: predicted; order as above)\n`;
-  for (const [i, row] of r.confusionMatrix.entries()) text += `${r.labels[i].padEnd(w)}  ${row.map((v) => String(v).padStart(4)).join('')}\n`;
+  for (const [i, row] of r.confusionMatrix.entries()) text += `${r.labels[i]!.padEnd(w)}  ${row.map((v) => String(v).padStart(4)).join('')}\n`;
   return text;
 }
 

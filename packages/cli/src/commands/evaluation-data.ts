@@ -20,9 +20,10 @@ export async function loadEvaluationData(data: string | readonly string[], optio
     parts.push(isDirectory ? await NoiseDataset.fromDirectory(location, datasetOptions) : await NoiseDataset.fromManifest(location, datasetOptions));
   }
   // Pooled by label name (the same label in two datasets is one class).
+  const [only, ...more] = parts;
   const dataset =
-    parts.length === 1
-      ? parts[0]!
+    only !== undefined && more.length === 0
+      ? only
       : new NoiseDataset(
           parts.flatMap((p) => [...p.sources]),
           parts.flatMap((p) => p.labelIndices.map((l) => p.labels[l]!)),

@@ -20,7 +20,7 @@ export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Ar
   view.setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
   const body = 10 + header.length;
-  for (let i = 0; i < data.length; i++) view.setFloat32(body + i * 4, data[i], true);
+  for (let i = 0; i < data.length; i++) view.setFloat32(body + i * 4, data[i]!, true);
   return out;
 }
 

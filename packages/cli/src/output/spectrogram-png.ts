@@ -19,6 +19,9 @@ export interface RenderOptions {
  * bin 0 (the lowest frequency, or the first coefficient) at the bottom.
  */
 export function renderSpectrogramPng(spec: SpectrogramImage, options: RenderOptions = {}): Uint8Array {
+  if (spec.data.length !== spec.bins * spec.frames) {
+    throw new RangeError(`${spec.bins} bins × ${spec.frames} frames need ${spec.bins * spec.frames} values but data has ${spec.data.length}`);
+  }
   let lo = options.min ?? Number.POSITIVE_INFINITY;
   let hi = options.max ?? Number.NEGATIVE_INFINITY;
   if (options.min === undefined || options.max === undefined) {
@@ -35,7 +38,7 @@ export function renderSpectrogramPng(spec: SpectrogramImage, options: RenderOpti
   for (let b = 0; b < spec.bins; b++) {
     const y = spec.bins - 1 - b;
     for (let f = 0; f < spec.frames; f++) {
-      const t = (spec.data[b * spec.frames + f] - lo) / span;
+      const t = (spec.data[b * spec.frames + f]! - lo) / span; // in bounds: data holds bins × frames (checked above)
       const index = Math.round(255 * Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)));
       pixels.set(table.subarray(index * 3, index * 3 + 3), (y * spec.frames + f) * 3);
     }
