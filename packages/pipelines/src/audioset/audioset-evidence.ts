@@ -19,7 +19,7 @@ export function sigmoid(x: number): number {
 export function audioSetScores(logits: Float32Array, rows: number): Float32Array {
   checkAudioSetRows(logits, rows);
   const out = new Float32Array(logits.length);
-  for (let i = 0; i < logits.length; i++) out[i] = sigmoid(logits[i]);
+  for (let i = 0; i < logits.length; i++) out[i] = sigmoid(logits[i]!);
   return out;
 }
 
@@ -55,11 +55,12 @@ export function audioSetEvidenceFromScores(
     return entry.classes;
   });
   const out = new Float32Array(rows * labels.length);
+  // scores is rows × 527 (checked above) and the map's class indices are < 527.
   for (let r = 0; r < rows; r++) {
     const base = r * NUM_AUDIOSET_CLASSES;
     classesOf.forEach((classes, j) => {
       let best = 0;
-      for (const c of classes) best = Math.max(best, c.weight * scores[base + c.index]);
+      for (const c of classes) best = Math.max(best, c.weight * scores[base + c.index]!);
       out[r * labels.length + j] = best;
     });
   }
@@ -77,13 +78,9 @@ export function topAudioSetTags(scores: ArrayLike<number>, k: number): AudioSetT
       received: `${scores.length} values`,
     });
   }
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
-  return order.slice(0, Math.max(0, Math.min(k, order.length))).map((index) => ({
-    index,
-    mid: AUDIOSET_CLASSES[index][0],
-    name: AUDIOSET_CLASSES[index][1],
-    score: scores[index],
-  }));
+  const tags = AUDIOSET_CLASSES.map(([mid, name], index): AudioSetTag => ({ index, mid, name, score: scores[index]! }));
+  // Array.prototype.sort is stable, so equal scores keep class order.
+  return tags.sort((a, b) => b.score - a.score).slice(0, Math.max(0, k));
 }
 
 function checkAudioSetRows(logits: Float32Array, rows: number): void {

@@ -76,10 +76,12 @@ export function combinedHeadLayout(spec: Pick<CombinedHeadSpec, 'trainedLabels' 
   const sources = labelSourcesFor(spec.trainedLabels, labels);
   const mappedLabels = labels.filter((l) => sources[l] === 'mapped');
   const mappedIndex = new Map(mappedLabels.map((l, i) => [l, i]));
-  const slots = labels.map((l) => ({
-    source: sources[l],
-    index: sources[l] === 'trained' ? headIndex.get(l)! : sources[l] === 'mapped' ? mappedIndex.get(l)! : -1,
-  }));
+  const slots = labels.map((l): CombinedHeadLayout['slots'][number] => {
+    const headAt = headIndex.get(l);
+    if (headAt !== undefined) return { source: 'trained', index: headAt };
+    const mappedAt = mappedIndex.get(l);
+    return mappedAt === undefined ? { source: 'none', index: -1 } : { source: 'mapped', index: mappedAt };
+  });
   return { labels, sources, mappedLabels, slots };
 }
 
@@ -115,13 +117,14 @@ export function combineHeadAndAudioSet(
   const m = layout.mappedLabels.length;
   const n = layout.labels.length;
   const out = new Float32Array(rows * n);
+  // A trained slot's index is < t (the head's labels), a mapped one's < m (evidence is rows × m).
   for (let r = 0; r < rows; r++) {
     const logSoftmax = logSoftmaxRow(headLogits, r * t, t);
     layout.slots.forEach((slot, j) => {
       out[r * n + j] = slot.source === 'trained'
-        ? logSoftmax[slot.index]
+        ? logSoftmax[slot.index]!
         : slot.source === 'mapped'
-          ? mappedLogit(evidence[r * m + slot.index], spec)
+          ? mappedLogit(evidence[r * m + slot.index]!, spec)
           : ABSENT_LOGIT;
     });
   }
@@ -141,7 +144,7 @@ export function combinedHeadGraphSpec(spec: CombinedHeadSpec, notes?: Readonly<R
     slots: layout.slots.map((slot, j) => {
       if (slot.source === 'trained') return { source: 'trained', headIndex: slot.index };
       if (slot.source === 'none') return { source: 'none' };
-      const entry = audioSetMapEntry(layout.labels[j]);
+      const entry = audioSetMapEntry(layout.labels[j]!); // one slot per label
       if (entry?.kind !== 'mapped') throw new Error(`unreachable: ${layout.labels[j]} is mapped in the layout`);
       return { source: 'mapped', classes: entry.classes.map((c) => ({ index: c.index, weight: c.weight })) };
     }),
@@ -159,14 +162,15 @@ export function mappedLogit(evidence: number, params: AudioSetCombinerParams): n
   return params.mappedScale * Math.log(e / (1 - e)) + params.mappedOffset;
 }
 
+/** Log-softmax of values[offset … offset + length), which the caller's shape check guarantees. */
 function logSoftmaxRow(values: Float32Array, offset: number, length: number): Float64Array {
   let max = -Infinity;
-  for (let i = 0; i < length; i++) max = Math.max(max, values[offset + i]);
+  for (let i = 0; i < length; i++) max = Math.max(max, values[offset + i]!);
   let sum = 0;
-  for (let i = 0; i < length; i++) sum += Math.exp(values[offset + i] - max);
+  for (let i = 0; i < length; i++) sum += Math.exp(values[offset + i]! - max);
   const logSum = max + Math.log(sum);
   const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = values[offset + i] - logSum;
+  for (let i = 0; i < length; i++) out[i] = values[offset + i]! - logSum;
   return out;
 }
 

@@ -47,7 +47,7 @@ const DEFAULT_RIDGE = 1e-3;
 interface Pair {
   /** Weight in the mean (see `mappedShare`). */
   weight: number;
-  /** logit(evidence) of the competing mapped labels; index 0 is the held-out label. */
+  /** logit(evidence) of the competing mapped labels; index 0, always present, is the held-out label. */
   readonly s: Float64Array;
   /** True label is the held-out (mapped) label. */
   readonly mappedTruth: boolean;
@@ -156,23 +156,24 @@ function buildPairs(
         received: `${example.headLogits.length} and ${example.audioSetLogits.length}`,
       });
     }
+    // evidence has one value per held-out then mapped label; headLogits has t values (checked above), truth < t.
     const evidence = audioSetEvidence(example.audioSetLogits, 1, [...heldOutLabels, ...mappedLabels]);
     const others = Array.from(evidence.subarray(heldOutLabels.length), logOdds);
     heldOutLabels.forEach((held, h) => {
       const heldIndex = trainedLabels.indexOf(held);
-      const s = Float64Array.from([logOdds(evidence[h]), ...others]);
+      const s = Float64Array.from([logOdds(evidence[h]!), ...others]);
       const mappedTruth = example.label === held;
       // log-softmax over the trained labels without the held-out one: the true label's, and the best one's.
       let max = -Infinity;
-      for (let c = 0; c < t; c++) if (c !== heldIndex) max = Math.max(max, example.headLogits[c]);
+      for (let c = 0; c < t; c++) if (c !== heldIndex) max = Math.max(max, example.headLogits[c]!);
       let sum = 0;
-      for (let c = 0; c < t; c++) if (c !== heldIndex) sum += Math.exp(example.headLogits[c] - max);
+      for (let c = 0; c < t; c++) if (c !== heldIndex) sum += Math.exp(example.headLogits[c]! - max);
       const logSum = max + Math.log(sum);
       pairs.push({
         weight: 1,
         s,
         mappedTruth,
-        headLogProb: mappedTruth ? 0 : example.headLogits[truth] - logSum,
+        headLogProb: mappedTruth ? 0 : example.headLogits[truth]! - logSum,
         headBest: max - logSum,
       });
     });
@@ -237,8 +238,8 @@ function meanLoss(pairs: readonly Pair[], [a, b]: [number, number], ridge: numbe
     mss /= z;
     const logZ = max + Math.log(z);
     if (p.mappedTruth) {
-      loss += w * (logZ - (a * p.s[0] + b));
-      ga += w * (ms - p.s[0]);
+      loss += w * (logZ - (a * p.s[0]! + b));
+      ga += w * (ms - p.s[0]!);
       gb += w * (m1 - 1);
     } else {
       loss += w * (logZ - p.headLogProb);
@@ -265,8 +266,8 @@ function heldOutTop1(pairs: readonly Pair[], [a, b]: [number, number]): number {
     if (!p.mappedTruth) continue;
     total++;
     let rival = p.headBest;
-    for (let i = 1; i < p.s.length; i++) rival = Math.max(rival, a * p.s[i] + b);
-    if (a * p.s[0] + b > rival) wins++;
+    for (let i = 1; i < p.s.length; i++) rival = Math.max(rival, a * p.s[i]! + b);
+    if (a * p.s[0]! + b > rival) wins++;
   }
   return total === 0 ? 0 : wins / total;
 }
