@@ -18,7 +18,7 @@ const scratchBits = new Int32Array(scratch.buffer);
 
 function float32Bits(x: number): number {
   scratch[0] = x;
-  return scratchBits[0];
+  return scratchBits[0]!;
 }
 
 /**
@@ -43,25 +43,25 @@ export function amplitudeToDbInPlace(data: Float32Array, options: AmplitudeToDbO
   let maxBits = aminBits;
   let sawNaN = false;
   for (let i = 0; i < data.length; i++) {
-    let b = bits[i];
+    let b = bits[i]!;
     if (b < aminBits) b = aminBits;
     if (b > maxBits) maxBits = b;
     if (fastPath && b < INFINITY_BITS) {
       const mantissa = b & 0x7fffff;
       const index = mantissa >>> REM_BITS;
-      const t = (mantissa & REM_MASK) * REM_SCALE[index];
-      data[i] = scale * ((b >>> 23) - 127 + LOG2_BASE[index] + t * (1 - t * (0.5 - t * (1 / 3))) * INV_LN2) - offset;
+      const t = (mantissa & REM_MASK) * REM_SCALE[index]!;
+      data[i] = scale * ((b >>> 23) - 127 + LOG2_BASE[index]! + t * (1 - t * (0.5 - t * (1 / 3))) * INV_LN2) - offset;
     } else {
-      const x = data[i];
+      const x = data[i]!;
       if (x !== x) sawNaN = true;
       data[i] = multiplier * Math.log10(Math.max(x, amin)) - offset;
     }
   }
   if (topDb !== null && !sawNaN) {
     scratchBits[0] = maxBits;
-    const max = maxBits >= INFINITY_BITS ? Infinity : multiplier * Math.log10(scratch[0]) - offset;
+    const max = maxBits >= INFINITY_BITS ? Infinity : multiplier * Math.log10(scratch[0]!) - offset;
     const floor = Math.fround(Math.fround(max) - topDb);
-    for (let i = 0; i < data.length; i++) if (data[i] < floor) data[i] = floor;
+    for (let i = 0; i < data.length; i++) if (data[i]! < floor) data[i] = floor;
   }
   return data;
 }

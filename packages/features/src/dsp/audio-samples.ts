@@ -19,12 +19,12 @@ function allFinite(a: Float32Array): boolean {
   const n = a.length;
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
-    s0 += a[i] * 0;
-    s1 += a[i + 1] * 0;
-    s2 += a[i + 2] * 0;
-    s3 += a[i + 3] * 0;
+    s0 += a[i]! * 0;
+    s1 += a[i + 1]! * 0;
+    s2 += a[i + 2]! * 0;
+    s3 += a[i + 3]! * 0;
   }
-  for (let i = n4; i < n; i++) s0 += a[i] * 0;
+  for (let i = n4; i < n; i++) s0 += a[i]! * 0;
   return s0 + s1 + s2 + s3 === 0;
 }
 
@@ -37,7 +37,7 @@ export function toFloat32Samples(audio: unknown, scratch?: Float32Array): Float3
   if (audio instanceof Float32Array) {
     if (audio.length === 0) fail('Audio is empty', 'audio', 'at least one sample', 'an empty Float32Array');
     if (!allFinite(audio)) {
-      for (let i = 0; i < audio.length; i++) if (audio[i] - audio[i] !== 0) badSample(i, audio[i]);
+      for (let i = 0; i < audio.length; i++) if (audio[i]! - audio[i]! !== 0) badSample(i, audio[i]);
     }
     return audio;
   }

@@ -32,7 +32,7 @@ export function computeDeltas(spectrogram: Spectrogram, winLength = 5): Spectrog
       for (let k = 1; k <= n; k++) {
         const ahead = t + k > last ? last : t + k;
         const behind = t - k < 0 ? 0 : t - k;
-        sum += k * (data[row + ahead] - data[row + behind]);
+        sum += k * (data[row + ahead]! - data[row + behind]!);
       }
       out[row + t] = sum / denom;
     }

@@ -22,6 +22,6 @@ export const INV_LN2 = 1 / Math.LN2;
 export function log2FromFloat32Bits(bits: number): number {
   const mantissa = bits & 0x7fffff;
   const index = mantissa >>> REM_BITS;
-  const t = (mantissa & REM_MASK) * REM_SCALE[index];
-  return (bits >>> 23) - 127 + LOG2_BASE[index] + t * (1 - t * (0.5 - t * (1 / 3))) * INV_LN2;
+  const t = (mantissa & REM_MASK) * REM_SCALE[index]!;
+  return (bits >>> 23) - 127 + LOG2_BASE[index]! + t * (1 - t * (0.5 - t * (1 / 3))) * INV_LN2;
 }

@@ -58,6 +58,7 @@ export function isPowerOfTwo(n: number): boolean {
  * frame[j] = window[j] · signal[offset + j] for j in [first, end), unrolled by four (measured ~1.4×
  * faster in V8 than the plain loop). A float32 × float32 product is exact in float64, so a Float32Array
  * frame receives the correctly rounded float32 product, as torch computes it.
+ * Indices: frame and window hold ≥ end entries and signal ≥ offset + end (the STFT's frame layout guarantees it).
  */
 export function loadWindowed(
   frame: Float32Array | Float64Array,
@@ -70,10 +71,10 @@ export function loadWindowed(
   let j = first;
   for (const stop = end - 3; j < stop; j += 4) {
     const i = offset + j;
-    frame[j] = window[j] * signal[i];
-    frame[j + 1] = window[j + 1] * signal[i + 1];
-    frame[j + 2] = window[j + 2] * signal[i + 2];
-    frame[j + 3] = window[j + 3] * signal[i + 3];
+    frame[j] = window[j]! * signal[i]!;
+    frame[j + 1] = window[j + 1]! * signal[i + 1]!;
+    frame[j + 2] = window[j + 2]! * signal[i + 2]!;
+    frame[j + 3] = window[j + 3]! * signal[i + 3]!;
   }
-  for (; j < end; j++) frame[j] = window[j] * signal[offset + j];
+  for (; j < end; j++) frame[j] = window[j]! * signal[offset + j]!;
 }

@@ -47,6 +47,8 @@ class FftJsBackend implements FftBackend {
     loadWindowed(this.frame, signal, offset, window, first, end);
   }
 
+  // Indices below: packed holds 2·half floats (half complex values), cos and sin half + 1, and out is sized
+  // per the FftBackend contract; k and m − k stay in 1 … half − 1.
   powerSpectrum(out: Float64Array): void {
     if (this.fft === null) return this.directPower(out);
     this.fft.transform(this.packed, this.frame);
@@ -54,20 +56,20 @@ class FftJsBackend implements FftBackend {
     const m = this.half;
     const cos = this.cos;
     const sin = this.sin;
-    const z0 = z[0] - z[1];
-    out[0] = (z[0] + z[1]) * (z[0] + z[1]);
+    const z0 = z[0]! - z[1]!;
+    out[0] = (z[0]! + z[1]!) * (z[0]! + z[1]!);
     out[m] = z0 * z0;
     for (let k = 1; k < m; k++) {
-      const a = z[2 * k];
-      const b = z[2 * k + 1];
-      const c = z[2 * (m - k)];
-      const d = z[2 * (m - k) + 1];
+      const a = z[2 * k]!;
+      const b = z[2 * k + 1]!;
+      const c = z[2 * (m - k)]!;
+      const d = z[2 * (m - k) + 1]!;
       const er = 0.5 * (a + c);
       const ei = 0.5 * (b - d);
       const or = 0.5 * (b + d);
       const oi = -0.5 * (a - c);
-      const re = er + cos[k] * or + sin[k] * oi;
-      const im = ei + cos[k] * oi - sin[k] * or;
+      const re = er + cos[k]! * or + sin[k]! * oi;
+      const im = ei + cos[k]! * oi - sin[k]! * or;
       out[k] = re * re + im * im;
     }
   }
@@ -82,21 +84,21 @@ class FftJsBackend implements FftBackend {
     this.fft.transform(this.packed, this.frame);
     const z = this.packed;
     const m = this.half;
-    out[0] = z[0] + z[1];
+    out[0] = z[0]! + z[1]!;
     out[1] = 0;
-    out[2 * m] = z[0] - z[1];
+    out[2 * m] = z[0]! - z[1]!;
     out[2 * m + 1] = 0;
     for (let k = 1; k < m; k++) {
-      const a = z[2 * k];
-      const b = z[2 * k + 1];
-      const c = z[2 * (m - k)];
-      const d = z[2 * (m - k) + 1];
+      const a = z[2 * k]!;
+      const b = z[2 * k + 1]!;
+      const c = z[2 * (m - k)]!;
+      const d = z[2 * (m - k) + 1]!;
       const er = 0.5 * (a + c);
       const ei = 0.5 * (b - d);
       const or = 0.5 * (b + d);
       const oi = -0.5 * (a - c);
-      out[2 * k] = er + this.cos[k] * or + this.sin[k] * oi;
-      out[2 * k + 1] = ei + this.cos[k] * oi - this.sin[k] * or;
+      out[2 * k] = er + this.cos[k]! * or + this.sin[k]! * oi;
+      out[2 * k + 1] = ei + this.cos[k]! * oi - this.sin[k]! * or;
     }
   }
 
@@ -109,8 +111,8 @@ class FftJsBackend implements FftBackend {
       let im = 0;
       for (let t = 0; t < n; t++) {
         const angle = (2 * Math.PI * ((k * t) % n)) / n;
-        re += this.frame[t] * Math.cos(angle);
-        im -= this.frame[t] * Math.sin(angle);
+        re += this.frame[t]! * Math.cos(angle);
+        im -= this.frame[t]! * Math.sin(angle);
       }
       out[2 * k] = re;
       out[2 * k + 1] = im;
@@ -120,7 +122,7 @@ class FftJsBackend implements FftBackend {
   private directPower(out: Float64Array): void {
     const spectrum = this.direct;
     this.directForward(spectrum);
-    for (let k = 0; k <= this.half; k++) out[k] = spectrum[2 * k] ** 2 + spectrum[2 * k + 1] ** 2;
+    for (let k = 0; k <= this.half; k++) out[k] = spectrum[2 * k]! ** 2 + spectrum[2 * k + 1]! ** 2;
   }
 }
 

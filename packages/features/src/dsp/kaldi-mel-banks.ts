@@ -36,14 +36,14 @@ function melEdges(options: KaldiMelBankOptions): Float32Array {
 export function kaldiMelBanksDense(options: KaldiMelBankOptions): Float32Array {
   const { nFreqs, nMels, sampleRate } = options;
   const fb = new Float32Array(nFreqs * nMels);
-  const edges = melEdges(options);
+  const edges = melEdges(options); // nMels + 2 points
   const binWidth = f32(sampleRate / (2 * (nFreqs - 1)));
   for (let k = 0; k < nFreqs - 1; k++) {
     const mel = kaldiMel32(f32(binWidth * k));
     for (let m = 0; m < nMels; m++) {
-      const left = edges[m];
-      const center = edges[m + 1];
-      const right = edges[m + 2];
+      const left = edges[m]!;
+      const center = edges[m + 1]!;
+      const right = edges[m + 2]!;
       const up = f32(f32(mel - left) / f32(center - left));
       const down = f32(f32(right - mel) / f32(right - center));
       fb[k * nMels + m] = Math.max(0, Math.min(up, down));

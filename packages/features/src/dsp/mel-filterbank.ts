@@ -96,14 +96,14 @@ export function melFilterbankDense(options: MelFilterbankOptions): Float32Array 
   const { nFreqs, nMels } = options;
   if (options.melScale === 'kaldi') return kaldiMelBanksDense(options);
   const fb = new Float32Array(nFreqs * nMels);
-  const { freqs, points } = filterPoints(options);
+  const { freqs, points } = filterPoints(options); // nFreqs frequencies, nMels + 2 points
   for (let m = 0; m < nMels; m++) {
-    const lowerDiff = f32(points[m + 1] - points[m]);
-    const upperDiff = f32(points[m + 2] - points[m + 1]);
-    const enorm = options.norm === 'slaney' ? f32(2 / f32(points[m + 2] - points[m])) : 1;
+    const lowerDiff = f32(points[m + 1]! - points[m]!);
+    const upperDiff = f32(points[m + 2]! - points[m + 1]!);
+    const enorm = options.norm === 'slaney' ? f32(2 / f32(points[m + 2]! - points[m]!)) : 1;
     for (let k = 0; k < nFreqs; k++) {
-      const down = f32(-f32(points[m] - freqs[k]) / lowerDiff);
-      const up = f32(f32(points[m + 2] - freqs[k]) / upperDiff);
+      const down = f32(-f32(points[m]! - freqs[k]!) / lowerDiff);
+      const up = f32(f32(points[m + 2]! - freqs[k]!) / upperDiff);
       const w = Math.max(0, Math.min(down, up));
       fb[k * nMels + m] = options.norm === 'slaney' ? f32(w * enorm) : w;
     }
@@ -128,10 +128,12 @@ export function melFilterbank(options: MelFilterbankOptions): SparseMelFilterban
         last = k;
       }
     }
-    start[m] = first < 0 ? 0 : first;
-    length[m] = first < 0 ? 0 : last - first + 1;
+    const runStart = first < 0 ? 0 : first;
+    const runLength = first < 0 ? 0 : last - first + 1;
+    start[m] = runStart;
+    length[m] = runLength;
     offset[m] = runs.length;
-    for (let k = start[m]; k < start[m] + length[m]; k++) runs.push(dense[k * nMels + m]);
+    for (let k = runStart; k < runStart + runLength; k++) runs.push(dense[k * nMels + m]!);
   }
   return {
     nFreqs,
@@ -157,17 +159,20 @@ export interface BinPairWeights {
   readonly upper: Float64Array;
 }
 
-/** Returns the per-bin form of `fb`, or null when some bin feeds more than two or non-adjacent bands. */
+/**
+ * Returns the per-bin form of `fb`, or null when some bin feeds more than two or non-adjacent bands.
+ * `fb` is one melFilterbank built: its runs (start, length, offset) lie inside [0, nFreqs) and its weights.
+ */
 export function toBinPairs(fb: SparseMelFilterbank): BinPairWeights | null {
   const band = new Int32Array(fb.nFreqs).fill(-1);
   const lower = new Float64Array(fb.nFreqs);
   const upper = new Float64Array(fb.nFreqs);
   for (let m = 0; m < fb.nMels; m++) {
-    for (let j = 0; j < fb.length[m]; j++) {
-      const k = fb.start[m] + j;
-      const w = fb.weights[fb.offset[m] + j];
+    for (let j = 0; j < fb.length[m]!; j++) {
+      const k = fb.start[m]! + j;
+      const w = fb.weights[fb.offset[m]! + j]!;
       if (w === 0) continue;
-      if (band[k] < 0) {
+      if (band[k]! < 0) {
         band[k] = m;
         lower[k] = w;
       } else if (band[k] === m - 1 && upper[k] === 0) {
@@ -178,8 +183,8 @@ export function toBinPairs(fb: SparseMelFilterbank): BinPairWeights | null {
     }
   }
   for (let k = 0; k < fb.nFreqs; k++) {
-    if (band[k] < 0) band[k] = k === 0 ? 0 : band[k - 1];
-    else if (k > 0 && band[k] < band[k - 1]) return null;
+    if (band[k]! < 0) band[k] = k === 0 ? 0 : band[k - 1]!;
+    else if (k > 0 && band[k]! < band[k - 1]!) return null;
   }
   return { nMels: fb.nMels, band, lower, upper };
 }
@@ -188,26 +193,27 @@ export function toBinPairs(fb: SparseMelFilterbank): BinPairWeights | null {
  * Sets `acc[0 … nMels]` to the mel power of one frame from its power spectrum. Running sums for the two
  * bands in play stay in registers and are flushed when the band changes, so the loop makes no memory
  * round trips per bin (a per-bin `acc[b] += …` is ~3× slower from store-to-load stalls).
+ * Indices: band, lower, upper and power hold one entry per bin, band[k] is in [0, nMels), acc has ≥ nMels + 1 entries.
  */
 export function accumulateMel(weights: BinPairWeights, power: Float64Array, acc: Float64Array): void {
   const { band, lower, upper } = weights;
   acc.fill(0, 0, weights.nMels + 1);
-  let current = band[0];
+  let current = band[0]!;
   let sumLower = 0;
   let sumUpper = 0;
   for (let k = 0; k < band.length; k++) {
-    const j = band[k];
+    const j = band[k]!;
     if (j !== current) {
-      acc[current] += sumLower;
-      acc[current + 1] += sumUpper;
+      acc[current]! += sumLower;
+      acc[current + 1]! += sumUpper;
       sumLower = 0;
       sumUpper = 0;
       current = j;
     }
-    const p = power[k];
-    sumLower += lower[k] * p;
-    sumUpper += upper[k] * p;
+    const p = power[k]!;
+    sumLower += lower[k]! * p;
+    sumUpper += upper[k]! * p;
   }
-  acc[current] += sumLower;
-  acc[current + 1] += sumUpper;
+  acc[current]! += sumLower;
+  acc[current + 1]! += sumUpper;
 }

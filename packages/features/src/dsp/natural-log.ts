@@ -22,16 +22,16 @@ export function naturalLogInPlace(data: Float32Array, options: NaturalLogOptions
   const std = options.std ?? 1;
   const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
   for (let i = 0; i < data.length; i++) {
-    data[i] += offset; // rounded to float32 on store, as torch's float32 add
-    const b = bits[i];
+    data[i]! += offset; // rounded to float32 on store, as torch's float32 add
+    const b = bits[i]!;
     let ln: number;
     if (b >= MIN_NORMAL_BITS && b < INFINITY_BITS) {
       const mantissa = b & 0x7fffff;
       const index = mantissa >>> REM_BITS;
-      const t = (mantissa & REM_MASK) * REM_SCALE[index];
-      ln = ((b >>> 23) - 127 + LOG2_BASE[index] + t * (1 - t * (0.5 - t * (1 / 3))) * INV_LN2) * Math.LN2;
+      const t = (mantissa & REM_MASK) * REM_SCALE[index]!;
+      ln = ((b >>> 23) - 127 + LOG2_BASE[index]! + t * (1 - t * (0.5 - t * (1 / 3))) * INV_LN2) * Math.LN2;
     } else {
-      ln = Math.log(data[i]);
+      ln = Math.log(data[i]!);
     }
     data[i] = Math.fround(Math.fround(ln) - mean) / std;
   }

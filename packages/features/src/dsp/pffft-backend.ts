@@ -84,16 +84,18 @@ class PffftBackend implements FftBackend {
     loadWindowed(this.inView, signal, offset, window, first, end);
   }
 
+  // Indices below: outView holds `size` floats (PFFFT's ordered output: y[0] = DC, y[1] = Nyquist, then
+  // (re, im) pairs for k = 1 … size/2 − 1); out, band, lower and upper are sized per the FftBackend contract.
   powerSpectrum(out: Float64Array): void {
     this.module._pffft_transform_ordered(this.setup, this.inPtr, this.outPtr, this.workPtr, PFFFT_FORWARD);
     this.refreshViews();
     const y = this.outView;
     const half = this.size >> 1;
-    out[0] = y[0] * y[0];
-    out[half] = y[1] * y[1];
+    out[0] = y[0]! * y[0]!;
+    out[half] = y[1]! * y[1]!;
     for (let k = 1; k < half; k++) {
-      const re = y[2 * k];
-      const im = y[2 * k + 1];
+      const re = y[2 * k]!;
+      const im = y[2 * k + 1]!;
       out[k] = re * re + im * im;
     }
   }
@@ -106,30 +108,30 @@ class PffftBackend implements FftBackend {
     const half = this.size >> 1;
     const { band, lower, upper } = weights;
     acc.fill(0, 0, weights.nMels + 1);
-    let current = band[0];
-    const p0 = y[0] * y[0];
-    let sumLower = lower[0] * p0;
-    let sumUpper = upper[0] * p0;
+    let current = band[0]!;
+    const p0 = y[0]! * y[0]!;
+    let sumLower = lower[0]! * p0;
+    let sumUpper = upper[0]! * p0;
     for (let k = 1; k < half; k++) {
-      const j = band[k];
+      const j = band[k]!;
       if (j !== current) {
-        acc[current] += sumLower;
-        acc[current + 1] += sumUpper;
+        acc[current]! += sumLower;
+        acc[current + 1]! += sumUpper;
         sumLower = 0;
         sumUpper = 0;
         current = j;
       }
-      const re = y[2 * k];
-      const im = y[2 * k + 1];
+      const re = y[2 * k]!;
+      const im = y[2 * k + 1]!;
       const p = re * re + im * im;
-      sumLower += lower[k] * p;
-      sumUpper += upper[k] * p;
+      sumLower += lower[k]! * p;
+      sumUpper += upper[k]! * p;
     }
-    acc[current] += sumLower;
-    acc[current + 1] += sumUpper;
-    const pn = y[1] * y[1];
-    acc[band[half]] += lower[half] * pn;
-    acc[band[half] + 1] += upper[half] * pn;
+    acc[current]! += sumLower;
+    acc[current + 1]! += sumUpper;
+    const pn = y[1]! * y[1]!;
+    acc[band[half]!]! += lower[half]! * pn;
+    acc[band[half]! + 1]! += upper[half]! * pn;
   }
 
   orderedFloat32(): OrderedFloat32Transform {
@@ -147,11 +149,11 @@ class PffftBackend implements FftBackend {
     this.refreshViews();
     const y = this.outView;
     const half = this.size >> 1;
-    out[0] = y[0];
+    out[0] = y[0]!;
     out[1] = 0;
-    out[2 * half] = y[1];
+    out[2 * half] = y[1]!;
     out[2 * half + 1] = 0;
-    for (let i = 2; i < this.size; i++) out[i] = y[i];
+    for (let i = 2; i < this.size; i++) out[i] = y[i]!;
   }
 
   dispose(): void {

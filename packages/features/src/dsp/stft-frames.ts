@@ -68,11 +68,11 @@ export function padEdgesInPlace(out: Float32Array, pad: number, n: number, mode:
     let left: number;
     let right: number;
     if (mode === 'reflect') {
-      left = out[first + k];
-      right = out[last - k];
+      left = out[first + k]!;
+      right = out[last - k]!;
     } else if (mode === 'replicate') {
-      left = out[first];
-      right = out[last];
+      left = out[first]!;
+      right = out[last]!;
     } else {
       left = 0;
       right = 0;
@@ -90,9 +90,9 @@ export function padEdgesInPlace(out: Float32Array, pad: number, n: number, mode:
 export function preEmphasisInto(samples: Float32Array, coefficient: number, out: Float32Array, offset: number): void {
   const c = Math.fround(coefficient);
   const n = samples.length - 1;
-  let previous = samples[0];
+  let previous = samples[0]!;
   for (let i = 0; i < n; i++) {
-    const next = samples[i + 1];
+    const next = samples[i + 1]!;
     out[offset + i] = next - Math.fround(c * previous);
     previous = next;
   }

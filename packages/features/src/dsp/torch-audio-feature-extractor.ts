@@ -189,7 +189,7 @@ export class TorchAudioFeatureExtractor {
     }
     amplitudeToDbInPlace(mel.data, { multiplier: 10, amin: this.config.amin, ref: 1, topDb: this.config.topDb });
     if (mean !== 0 || std !== 1) {
-      for (let i = 0; i < mel.data.length; i++) mel.data[i] = Math.fround(mel.data[i] - mean) / std;
+      for (let i = 0; i < mel.data.length; i++) mel.data[i] = Math.fround(mel.data[i]! - mean) / std;
     }
     return mel;
   }
@@ -210,11 +210,11 @@ export class TorchAudioFeatureExtractor {
     for (let k = 0; k < nMfcc; k++) {
       acc.fill(0, 0, frames);
       for (let m = 0; m < nMels; m++) {
-        const c = this.dct[k * nMels + m];
+        const c = this.dct[k * nMels + m]!;
         const row = m * frames;
-        for (let t = 0; t < frames; t++) acc[t] += c * mel.data[row + t];
+        for (let t = 0; t < frames; t++) acc[t]! += c * mel.data[row + t]!;
       }
-      for (let t = 0; t < frames; t++) out[k * frames + t] = acc[t];
+      for (let t = 0; t < frames; t++) out[k * frames + t] = acc[t]!;
     }
     return { data: out, bins: nMfcc, frames };
   }
@@ -323,7 +323,7 @@ export class TorchAudioFeatureExtractor {
     for (let t = 0; t < frames; t++) {
       backend.loadFrame(signal, t * hopLength, window, first, end);
       backend.melPower(pairs, acc);
-      for (let m = 0; m < nMels; m++) out[m * frames + t] = acc[m];
+      for (let m = 0; m < nMels; m++) out[m * frames + t] = acc[m]!;
     }
   }
 
@@ -337,13 +337,13 @@ export class TorchAudioFeatureExtractor {
     for (let t = 0; t < frames; t++) {
       backend.loadFrame(signal, t * hopLength, this.window, this.windowFirst, this.windowEnd);
       backend.powerSpectrum(power);
-      if (exponent !== 1) for (let k = 0; k < power.length; k++) power[k] = Math.pow(power[k], exponent);
+      if (exponent !== 1) for (let k = 0; k < power.length; k++) power[k] = Math.pow(power[k]!, exponent);
       for (let m = 0; m < nMels; m++) {
-        const s0 = start[m];
-        const o0 = offset[m] - s0;
-        const e0 = s0 + length[m];
+        const s0 = start[m]!;
+        const o0 = offset[m]! - s0;
+        const e0 = s0 + length[m]!;
         let sum = 0;
-        for (let k = s0; k < e0; k++) sum += weights[o0 + k] * power[k];
+        for (let k = s0; k < e0; k++) sum += weights[o0 + k]! * power[k]!;
         out[m * frames + t] = sum;
       }
     }

@@ -149,7 +149,7 @@ function logAffineFunction(): FunctionBody {
   const mask = f.local('v128');
   const s = f.local('v128');
   const z = f.local('v128');
-  for (const [param, local] of [[add, vAdd], [floor, vFloor], [scale, vScale], [shift, vShift], [clampAt, vClamp]]) {
+  for (const [param, local] of [[add, vAdd], [floor, vFloor], [scale, vScale], [shift, vShift], [clampAt, vClamp]] as const) {
     f.get(param).simd(SIMD.f32x4Splat).set(local);
   }
   f.get(values).set(i);

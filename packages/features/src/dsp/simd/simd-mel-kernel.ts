@@ -112,12 +112,12 @@ export class SimdMelKernel {
     f32.set(layout.window, this.windowAt / 4);
     let group = 0;
     for (let m = 0; m < this.nMels; m++) {
-      i32[this.tableAt / 4 + 3 * m] = filterbank.start[m];
-      i32[this.tableAt / 4 + 3 * m + 1] = groups[m];
+      i32[this.tableAt / 4 + 3 * m] = filterbank.start[m]!;
+      i32[this.tableAt / 4 + 3 * m + 1] = groups[m]!;
       i32[this.tableAt / 4 + 3 * m + 2] = group * 16;
-      const weights = filterbank.weights.subarray(filterbank.offset[m], filterbank.offset[m] + filterbank.length[m]);
+      const weights = filterbank.weights.subarray(filterbank.offset[m]!, filterbank.offset[m]! + filterbank.length[m]!);
       f32.set(weights, this.weightsAt / 4 + group * 4);
-      group += groups[m];
+      group += groups[m]!;
     }
   }
 
@@ -138,7 +138,7 @@ export class SimdMelKernel {
   allFinite(signal: Float32Array, offset: number, count: number): boolean {
     const whole = count & ~3;
     let sum = this.kernel.finiteSum(signal.byteOffset + offset * 4, whole);
-    for (let i = offset + whole; i < offset + count; i++) sum += signal[i] * 0;
+    for (let i = offset + whole; i < offset + count; i++) sum += signal[i]! * 0;
     return sum === 0;
   }
 
@@ -150,7 +150,7 @@ export class SimdMelKernel {
     const c = Math.fround(coefficient);
     const whole = count & ~3;
     this.kernel.preEmphasis(signal.byteOffset + offset * 4, whole, c);
-    for (let i = offset + whole; i < offset + count; i++) signal[i] = Math.fround(signal[i + 1] - Math.fround(c * signal[i]));
+    for (let i = offset + whole; i < offset + count; i++) signal[i] = Math.fround(signal[i + 1]! - Math.fround(c * signal[i]!));
   }
 
   /** Mel power of `frames` frames of the signal written into `signalBuffer`, left in kernel memory. */
@@ -182,7 +182,7 @@ export class SimdMelKernel {
 
   /** The largest mel power of the last result (NaN if any is NaN). */
   maximum(): number {
-    return new Float32Array(this.memory.buffer, this.peakAt, 1)[0];
+    return new Float32Array(this.memory.buffer, this.peakAt, 1)[0]!;
   }
 
   /** In place over the last result: max(scale · ln(max(v + add, floor)) + shift, clampAt). `floor` must be a normal float32. */

@@ -173,9 +173,9 @@ export class FunctionBody {
   }
 
   encode(): number[] {
-    const groups: number[][] = [];
+    const groups: [count: number, type: number][] = [];
     for (const type of this.locals) {
-      const last = groups[groups.length - 1];
+      const last = groups.at(-1);
       if (last !== undefined && last[1] === VALUE_TYPE[type]) last[0] += 1;
       else groups.push([1, VALUE_TYPE[type]]);
     }
