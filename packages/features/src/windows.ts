@@ -80,7 +80,7 @@ export function makeModelWindows(spec: Spectrogram, options: ModelWindowOptions 
   let padValue = options.padValue;
   if (padValue === undefined) {
     padValue = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < spec.data.length; i++) if (spec.data[i] < padValue) padValue = spec.data[i];
+    for (const value of spec.data) if (value < padValue) padValue = value;
   }
   if (!Number.isFinite(padValue)) throw bad('padValue', 'padValue must be finite', 'a finite number', describeValue(padValue));
 
@@ -117,9 +117,15 @@ export function secondsToFrames(seconds: number, config: AudioFeatureConfig = DE
 
 /** Start and end time (frame centres) of each window's real frames. */
 export function windowTimes(batch: Pick<ModelInputBatch, 'startFrames' | 'validFrames'>, config: AudioFeatureConfig = DEFAULT_AUDIO_FEATURE_CONFIG): { startSeconds: number; endSeconds: number }[] {
-  return batch.startFrames.map((start, i) => ({
+  const { startFrames, validFrames } = batch;
+  if (validFrames.length !== startFrames.length) {
+    throw new NoiseClassifierError('E_BAD_AUDIO', 'A window batch needs one validFrames entry per window', {
+      field: 'validFrames', expected: `${startFrames.length} entries (as startFrames)`, received: `${validFrames.length} entries`,
+    });
+  }
+  return startFrames.map((start, i) => ({
     startSeconds: framesToSeconds(start, config),
-    endSeconds: framesToSeconds(start + batch.validFrames[i] - 1, config),
+    endSeconds: framesToSeconds(start + validFrames[i]! - 1, config),
   }));
 }
 
@@ -128,10 +134,11 @@ export function windowTimes(batch: Pick<ModelInputBatch, 'startFrames' | 'validF
  * can go to the model in a single call.
  */
 export function concatModelInputBatches(batches: readonly ModelInputBatch[]): ModelInputBatch {
-  if (batches.length === 0) {
+  const [first] = batches;
+  if (first === undefined) {
     throw new NoiseClassifierError('E_BAD_AUDIO', 'No window batches to join', { field: 'batches', expected: 'at least one batch', received: 'none' });
   }
-  const { channels, height, width } = batches[0];
+  const { channels, height, width } = first;
   for (const [i, b] of batches.entries()) {
     if (b.channels !== channels || b.height !== height || b.width !== width) {
       throw new NoiseClassifierError('E_BAD_AUDIO', 'Window batches of different shapes cannot be joined', {

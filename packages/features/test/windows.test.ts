@@ -131,6 +131,10 @@ describe('frames ↔ seconds', () => {
     expect(times[0].startSeconds).toBe(0);
     expect(times[times.length - 1].endSeconds).toBeCloseTo((199 * 512) / 48000, 12);
   });
+
+  it('windowTimes refuses a batch with fewer validFrames than windows', () => {
+    expect(() => windowTimes({ startFrames: [0, 64], validFrames: [128] })).toThrow(expect.objectContaining({ code: 'E_BAD_AUDIO', field: 'validFrames' }));
+  });
 });
 
 describe('concatModelInputBatches', () => {

@@ -48,6 +48,7 @@ export function mixup(a: MixupExample, b: MixupExample, options: MixupOptions): 
     throw new NoiseClassifierError('E_LABEL', 'mixup labels differ in length', { field: 'label', expected: `${ya.length} classes`, received: `${yb.length}` });
   }
   const lambda = resolveRandom(options, 'mixup').beta(alpha, alpha);
-  const mix = (x: Float32Array, y: Float32Array) => x.map((v, i) => lambda * v + (1 - lambda) * y[i]);
+  // Both pairs have equal lengths (checked above), so y[i] exists for every i of x.
+  const mix = (x: Float32Array, y: Float32Array) => x.map((v, i) => lambda * v + (1 - lambda) * y[i]!);
   return { input: mix(a.input, b.input), label: mix(ya, yb), lambda };
 }

@@ -30,7 +30,7 @@ function maskValue(spec: Spectrogram, value: MaskOptions['value']): number {
   if (value === 'min') return spec.data.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
   if (value === undefined || value === 'mean') {
     let sum = 0;
-    for (let i = 0; i < spec.data.length; i++) sum += spec.data[i];
+    for (const v of spec.data) sum += v;
     return sum / spec.data.length;
   }
   throw new NoiseClassifierError('E_CONFIG', 'Unknown mask value', { field: 'value', expected: "a finite number, 'mean' or 'min'", received: describeValue(value) });

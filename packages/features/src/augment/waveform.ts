@@ -64,7 +64,7 @@ export interface NoiseOptions extends RandomOptions {
 
 function power(x: Float32Array): number {
   let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  for (const v of x) s += v * v;
   return s / x.length;
 }
 
@@ -82,7 +82,8 @@ export function addNoise(samples: Float32Array, options: NoiseOptions): { sample
     checkSamples(options.noise, 'noise');
     const source = options.noise;
     const offset = random.int(0, source.length - 1);
-    for (let i = 0; i < n; i++) noise[i] = source[(offset + i) % source.length];
+    // source is non-empty (checkSamples), so the index modulo its length is inside it.
+    for (let i = 0; i < n; i++) noise[i] = source[(offset + i) % source.length]!;
   } else {
     for (let i = 0; i < n; i++) noise[i] = random.normal();
   }
@@ -92,6 +93,6 @@ export function addNoise(samples: Float32Array, options: NoiseOptions): { sample
   if (pn === 0) throw new NoiseClassifierError('E_BAD_AUDIO', 'Noise is silent over the clip', { field: 'noise', expected: 'noise with non-zero power', received: 'all zeros' });
   const noiseGain = Math.sqrt(ps / (pn * 10 ** (snrDb / 10)));
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = samples[i] + noiseGain * noise[i];
+  for (let i = 0; i < n; i++) out[i] = samples[i]! + noiseGain * noise[i]!;
   return { samples: out, noiseGain };
 }
