@@ -30,7 +30,8 @@ export function modelAlarmSource(
   return {
     async push(chunk) {
       const results = await stream.push(chunk);
-      return results.map((r) => ({ startSeconds: r.startSeconds, endSeconds: r.endSeconds, probability: r.probabilities[index] }));
+      // The stream answers one probability per model label, and index is one of them (checked above).
+      return results.map((r) => ({ startSeconds: r.startSeconds, endSeconds: r.endSeconds, probability: r.probabilities[index]! }));
     },
   };
 }

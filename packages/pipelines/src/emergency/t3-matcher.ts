@@ -46,8 +46,8 @@ export class T3Matcher {
   private readonly offDb: number;
   private readonly bridge: number;
   private readonly freqTol: number;
-  /** Current pulse candidate. */
-  private open: { start: number; lastOn: number; freqs: number[]; scores: number[] } | null = null;
+  /** Current pulse candidate; it opens with one frame, so freqs is never empty. */
+  private open: { start: number; lastOn: number; freqs: [number, ...number[]]; scores: number[] } | null = null;
   private readonly pulses: TonePulse[] = [];
   private readonly recent: number[] = [];
   private readonly evaluated = new WeakSet<TonePulse>();
@@ -67,8 +67,8 @@ export class T3Matcher {
     for (const f of frames) {
       this.recent.push(f.scoreDb);
       if (this.recent.length > 3) this.recent.shift();
-      // Median of the last three frames: one lucky noise frame cannot open a pulse.
-      const smoothed = [...this.recent].sort((a, b) => a - b)[this.recent.length >> 1];
+      // Median of the last three frames (1–3 scores, one just pushed): one lucky noise frame cannot open a pulse.
+      const smoothed = [...this.recent].sort((a, b) => a - b)[this.recent.length >> 1]!;
       if (this.open) {
         // Continuing needs the same tone: a score above offDb at (nearly) the pulse's frequency.
         const reference = this.open.freqs[0];
@@ -91,16 +91,17 @@ export class T3Matcher {
   private closePulse(): void {
     const o = this.open!;
     this.open = null;
+    // Quantiles of a non-empty list: every index below is < freqs.length.
     const freqs = [...o.freqs].sort((a, b) => a - b);
     const pulse: TonePulse = {
       start: o.start,
       end: o.lastOn,
-      frequency: freqs[freqs.length >> 1],
+      frequency: freqs[freqs.length >> 1]!,
       scoreDb: o.scores.reduce((a, b) => a + b, 0) / o.scores.length,
     };
     // Too short, or a wobbling peak: not a sounder pulse. Dropped entirely, so a raindrop or a click in a gap or
     // in the pause does not break the pattern (the beeper test relies on valid pulses only).
-    const spread = (freqs[Math.floor(freqs.length * 0.9)] - freqs[Math.floor(freqs.length * 0.1)]) / pulse.frequency;
+    const spread = (freqs[Math.floor(freqs.length * 0.9)]! - freqs[Math.floor(freqs.length * 0.1)]!) / pulse.frequency;
     if (pulse.end - pulse.start < 0.1 || spread > this.freqTol) return;
     this.pulses.push(pulse);
   }
@@ -113,9 +114,10 @@ export class T3Matcher {
     if (this.open) return null;
     const { pulseSeconds, gapSeconds, pauseSeconds } = this.timing;
     const pauseMin = pauseSeconds * (1 - this.tol);
-    // Forget pulses that can no longer be part of a cycle.
+    // Forget the leading pulses that can no longer be part of a cycle.
     const horizon = now - (3 * pulseSeconds + 2 * gapSeconds) * (1 + this.tol) - 2 * pauseSeconds - 1;
-    while (this.pulses.length > 0 && this.pulses[0].end < horizon) this.pulses.shift();
+    const firstKept = this.pulses.findIndex((p) => p.end >= horizon);
+    this.pulses.splice(0, firstKept < 0 ? this.pulses.length : firstKept);
     const sameTone = (a: TonePulse, b: TonePulse) => Math.abs(a.frequency - b.frequency) <= b.frequency * this.freqTol;
     for (const p3 of this.pulses) {
       if (this.evaluated.has(p3) || now - p3.end < pauseMin) continue;

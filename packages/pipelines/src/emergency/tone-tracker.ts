@@ -78,26 +78,29 @@ export class ToneTracker {
     return frames;
   }
 
+  // Sizes fixed in the constructor: frame and window hold n = frameSize values, x at least offset + n (push),
+  // spectrum 2n (interleaved), power/sorted kHigh − kLow + 1 with kHigh < n/2; peak indexes power.
   private analyse(x: Float32Array, offset: number, absoluteStart: number): ToneFrame {
     const n = this.frameSize;
-    for (let i = 0; i < n; i++) this.frame[i] = x[offset + i] * this.window[i];
+    for (let i = 0; i < n; i++) this.frame[i] = x[offset + i]! * this.window[i]!;
     this.fft.realTransform(this.spectrum, this.frame);
     let peak = 0;
     for (let k = this.kLow; k <= this.kHigh; k++) {
-      const p = this.spectrum[2 * k] ** 2 + this.spectrum[2 * k + 1] ** 2;
+      const p = this.spectrum[2 * k]! ** 2 + this.spectrum[2 * k + 1]! ** 2;
       this.power[k - this.kLow] = p;
-      if (p > this.power[peak]) peak = k - this.kLow;
+      if (p > this.power[peak]!) peak = k - this.kLow;
     }
     this.sorted.set(this.power);
     this.sorted.sort();
-    const median = this.sorted[this.sorted.length >> 1];
-    const left = peak > 0 ? this.power[peak - 1] : 0;
-    const right = peak < this.power.length - 1 ? this.power[peak + 1] : 0;
-    const tone = this.power[peak] + left + right;
+    const median = this.sorted[this.sorted.length >> 1]!;
+    const peakPower = this.power[peak]!;
+    const left = peak > 0 ? this.power[peak - 1]! : 0;
+    const right = peak < this.power.length - 1 ? this.power[peak + 1]! : 0;
+    const tone = peakPower + left + right;
     const scoreDb = tone <= 1e-20 ? 0 : 10 * Math.log10(tone / (3 * Math.max(median, 1e-30)));
     // Parabolic interpolation of the peak for a sub-bin frequency estimate.
     const a = Math.log(left + 1e-30);
-    const b = Math.log(this.power[peak] + 1e-30);
+    const b = Math.log(peakPower + 1e-30);
     const c = Math.log(right + 1e-30);
     const denom = a - 2 * b + c;
     const delta = denom === 0 || left === 0 || right === 0 ? 0 : Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / denom));
