@@ -17,6 +17,7 @@ export function powerLawNoise(
   let size = 2;
   while (size < length) size *= 2;
   const fft = new FFT(size);
+  // spectrum and time are interleaved complex arrays of 2 × size values, and length ≤ size.
   const spectrum = fft.createComplexArray() as number[];
   const half = size / 2;
   for (let k = 1; k <= half; k++) {
@@ -28,19 +29,19 @@ export function powerLawNoise(
   }
   // Hermitian symmetry so the inverse transform is real.
   for (let k = 1; k < half; k++) {
-    spectrum[2 * (size - k)] = spectrum[2 * k];
-    spectrum[2 * (size - k) + 1] = -spectrum[2 * k + 1];
+    spectrum[2 * (size - k)] = spectrum[2 * k]!;
+    spectrum[2 * (size - k) + 1] = -spectrum[2 * k + 1]!;
   }
   const time = fft.createComplexArray() as number[];
   fft.inverseTransform(time, spectrum);
   const out = new Float32Array(length);
   let energy = 0;
   for (let i = 0; i < length; i++) {
-    out[i] = time[2 * i];
-    energy += out[i] * out[i];
+    out[i] = time[2 * i]!;
+    energy += out[i]! * out[i]!; // of the stored float32 value: the clips recorded in the model card depend on it
   }
   const rms = Math.sqrt(energy / Math.max(1, length));
-  if (rms > 0) for (let i = 0; i < length; i++) out[i] /= rms;
+  if (rms > 0) for (let i = 0; i < length; i++) out[i]! /= rms;
   return out;
 }
 

@@ -14,8 +14,8 @@ export function createPrng(seed: number): Random {
 export function shuffled<T>(items: readonly T[], random: Random): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
-    const j = random.int(0, i);
-    [out[i], out[j]] = [out[j], out[i]];
+    const j = random.int(0, i); // j ≤ i < out.length
+    [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
 }

@@ -107,7 +107,7 @@ export function generateSyntheticClip(kind: SyntheticKind, options: SyntheticCli
 }
 
 function scaleInPlace(x: Float32Array, gain: number): void {
-  for (let i = 0; i < x.length; i++) x[i] *= gain;
+  for (let i = 0; i < x.length; i++) x[i]! *= gain;
 }
 
 /** Digital zero half the time, otherwise a very low noise floor (−90…−70 dBFS), as real "silent" rooms have. */
@@ -160,7 +160,7 @@ function t3Alarm(length: number, sampleRate: number, prng: Random, options: Synt
 function mainsHum(length: number, sampleRate: number, prng: Random, options: SyntheticClipOptions): Float32Array {
   const f0 = options.mainsFrequency ?? (prng.next() < 0.5 ? 50 : 60);
   const gain = dbToGain(options.levelDb ?? prng.uniform(-30, -12));
-  const floor = powerLawNoise(length, 1, sampleRate, prng);
+  const floor = powerLawNoise(length, 1, sampleRate, prng); // length values, as out below
   const parts = Array.from({ length: 8 }, (_, k) => ({
     f: f0 * (k + 1),
     a: (k === 1 ? 0.8 : 1) / (k + 1),
@@ -170,7 +170,7 @@ function mainsHum(length: number, sampleRate: number, prng: Random, options: Syn
   let energy = 0;
   for (let i = 0; i < length; i++) {
     const t = i / sampleRate;
-    let v = 0.01 * floor[i];
+    let v = 0.01 * floor[i]!;
     for (const p of parts) v += p.a * Math.sin(2 * Math.PI * p.f * t + p.phi);
     out[i] = v;
     energy += v * v;
@@ -223,6 +223,6 @@ export function mixAtSnr(target: Float32Array, background: Float32Array, snrDb: 
   const gain = targetPower === 0 || backgroundPower === 0 ? 1 : Math.sqrt((backgroundPower * Math.pow(10, snrDb / 10)) / targetPower);
   const out = Float32Array.from(background);
   const n = Math.min(out.length, target.length);
-  for (let i = 0; i < n; i++) out[i] += gain * target[i];
+  for (let i = 0; i < n; i++) out[i]! += gain * target[i]!;
   return out;
 }
