@@ -26,10 +26,10 @@ function compare(a: Float32Array, b: Float32Array): { maxAbs: number; rms: numbe
   let sq = 0;
   let ref = 0;
   for (let i = 0; i < n; i++) {
-    const d = a[i] - b[i];
+    const d = a[i]! - b[i]!;
     maxAbs = Math.max(maxAbs, Math.abs(d));
     sq += d * d;
-    ref += b[i] * b[i];
+    ref += b[i]! * b[i]!;
   }
   return { maxAbs, rms: Math.sqrt(sq / n), rmsRef: Math.sqrt(ref / n) };
 }

@@ -57,7 +57,11 @@ function makeAudio(seconds: number, sampleRate: number): Float32Array {
   return out;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+function median(values: readonly number[]): number {
+  const middle = [...values].sort((a, b) => a - b)[values.length >> 1];
+  if (middle === undefined) throw new Error('nothing to take the median of: --repeats and --rounds must be at least 1');
+  return middle;
+}
 
 /** Median wall and CPU ms per second of audio of `run` after warm-up. */
 function time(run: () => void, audioSeconds: number): Timing {

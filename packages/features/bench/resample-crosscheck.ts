@@ -24,7 +24,7 @@ const f32 = (name: string) => {
 const maxAbs = (a: Float32Array, b: Float32Array) => {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 };
 
@@ -40,7 +40,7 @@ for (const c of index.cases) {
   worst64 = Math.max(worst64, d64);
   // Time on 10 s of input, after a warm-up.
   const long = new Float32Array(c.fromRate * 10);
-  for (let i = 0; i < long.length; i++) long[i] = input[i % input.length];
+  for (let i = 0; i < long.length; i++) long[i] = input[i % input.length]!;
   resample(long.subarray(0, c.fromRate), c.fromRate, c.toRate, c.options);
   let ms = Number.POSITIVE_INFINITY;
   for (let k = 0; k < 3; k++) {

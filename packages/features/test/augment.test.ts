@@ -95,13 +95,13 @@ describe('SpecAugment masks', () => {
     let sawMask = false;
     for (let seed = 0; seed < 30; seed++) {
       const out = frequencyMask(spec, { maxWidth: 6, seed });
-      const [{ start, width }] = out.masks;
+      const { start, width } = out.masks[0]!;
       expect(start + width).toBeLessThanOrEqual(16);
       expect(width).toBeLessThan(6);
       for (let b = 0; b < 16; b++) {
         const inMask = b >= start && b < start + width;
         sawMask ||= inMask;
-        for (let f = 0; f < 40; f++) expect(out.data[b * 40 + f]).toBeCloseTo(inMask ? mean : spec.data[b * 40 + f], 4);
+        for (let f = 0; f < 40; f++) expect(out.data[b * 40 + f]).toBeCloseTo(inMask ? mean : spec.data[b * 40 + f]!, 4);
       }
     }
     expect(sawMask).toBe(true);
@@ -158,7 +158,7 @@ describe('waveform augmentations', () => {
   it('additive white noise: measured SNR equals the requested SNR', () => {
     for (const snrDb of [-5, 0, 10, 30]) {
       const { samples } = addNoise(x, { snrDb, seed: snrDb + 100 });
-      const noise = samples.map((v, i) => v - x[i]);
+      const noise = samples.map((v, i) => v - x[i]!);
       expect(10 * Math.log10(power(x) / power(noise))).toBeCloseTo(snrDb, 2);
     }
     expect(addNoise(x, { snrDb: 10, seed: 1 }).samples).toEqual(addNoise(x, { snrDb: 10, seed: 1 }).samples);
@@ -168,7 +168,7 @@ describe('waveform augmentations', () => {
   it('given noise (shorter than the signal, looped): measured SNR equals the request', () => {
     const noise = Float32Array.from(sine(3000, 16000, 1234, 0.1));
     const { samples } = addNoise(x, { snrDb: 6, noise, seed: 9 });
-    const added = samples.map((v, i) => v - x[i]);
+    const added = samples.map((v, i) => v - x[i]!);
     expect(10 * Math.log10(power(x) / power(added))).toBeCloseTo(6, 2);
   });
 
@@ -192,7 +192,7 @@ describe('mixup', () => {
       expect(input[2]).toBeCloseTo(lambda + 4 * (1 - lambda), 5);
       expect(label[0]).toBeCloseTo(lambda, 6);
       expect(label[1]).toBe(0);
-      expect(label[0] + label[2]).toBeCloseTo(1, 6);
+      expect(label[0]! + label[2]!).toBeCloseTo(1, 6);
       expect(mixup(a, b, { alpha: 0.4, numClasses: 3, seed }).lambda).toBe(lambda);
     }
   });
@@ -205,7 +205,7 @@ describe('mixup', () => {
 
   it('accepts label vectors; rejects mismatched shapes and bad labels', () => {
     const soft = mixup({ input: a.input, label: Float32Array.from([0.5, 0.5]) }, { input: b.input, label: Float32Array.from([0, 1]) }, { alpha: 1, seed: 1 });
-    expect(soft.label[0] + soft.label[1]).toBeCloseTo(1, 6);
+    expect(soft.label[0]! + soft.label[1]!).toBeCloseTo(1, 6);
     expect(codeOf(() => mixup(a, { input: new Float32Array(2), label: 1 }, { alpha: 1, numClasses: 3, seed: 1 }))).toBe('E_BAD_AUDIO');
     expect(codeOf(() => mixup(a, b, { alpha: 1, seed: 1 }))).toBe('E_LABEL');
     expect(codeOf(() => mixup(a, { input: b.input, label: 3 }, { alpha: 1, numClasses: 3, seed: 1 }))).toBe('E_LABEL');

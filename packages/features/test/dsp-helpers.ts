@@ -37,12 +37,12 @@ export function readF64(name: string): Float64Array {
 /** Largest relative error where the reference exceeds `floorRatio` × its maximum. */
 export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>, floorRatio: number): number {
   let max = 0;
-  for (let i = 0; i < expected.length; i++) if (expected[i] > max) max = expected[i];
+  for (let i = 0; i < expected.length; i++) if (expected[i]! > max) max = expected[i]!;
   const floor = max * floorRatio;
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
-    if (expected[i] <= floor) continue;
-    const err = Math.abs(actual[i] - expected[i]) / expected[i];
+    if (expected[i]! <= floor) continue;
+    const err = Math.abs(actual[i]! - expected[i]!) / expected[i]!;
     if (!(err <= worst)) worst = err;
   }
   return worst;
@@ -51,7 +51,7 @@ export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<
 export function maxAbsoluteError(actual: Float32Array, expected: Float32Array): number {
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
+    const err = Math.abs(actual[i]! - expected[i]!);
     if (!(err <= worst)) worst = err;
   }
   return worst;

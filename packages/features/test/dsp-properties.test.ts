@@ -38,8 +38,8 @@ describe.each(factories)('%s FFT backend', (_name, load) => {
       let re = 0;
       let im = 0;
       for (let t = 0; t < n; t++) {
-        re += x[t] * Math.cos((2 * Math.PI * k * t) / n);
-        im -= x[t] * Math.sin((2 * Math.PI * k * t) / n);
+        re += x[t]! * Math.cos((2 * Math.PI * k * t) / n);
+        im -= x[t]! * Math.sin((2 * Math.PI * k * t) / n);
       }
       expect(spectrum[2 * k]).toBeCloseTo(re, 3);
       expect(spectrum[2 * k + 1]).toBeCloseTo(im, 3);
@@ -49,11 +49,11 @@ describe.each(factories)('%s FFT backend', (_name, load) => {
     backend.powerSpectrum(power);
     let time = 0;
     for (const v of x) time += v * v;
-    let freq = power[0] + power[n / 2];
-    for (let k = 1; k < n / 2; k++) freq += 2 * power[k];
+    let freq = power[0]! + power[n / 2]!;
+    for (let k = 1; k < n / 2; k++) freq += 2 * power[k]!;
     expect(freq / n / time).toBeCloseTo(1, 5);
     for (let k = 0; k <= n / 2; k++) {
-      expect(power[k]).toBeCloseTo(spectrum[2 * k] ** 2 + spectrum[2 * k + 1] ** 2, 2);
+      expect(power[k]).toBeCloseTo(spectrum[2 * k]! ** 2 + spectrum[2 * k + 1]! ** 2, 2);
     }
     backend.dispose();
   });
@@ -86,9 +86,9 @@ describe('mel filterbank', () => {
     for (let m = 0; m < 128; m++) {
       if (fb.length[m] === 0) continue;
       let best = 0;
-      for (let j = 1; j < fb.length[m]; j++) if (fb.weights[fb.offset[m] + j] > fb.weights[fb.offset[m] + best]) best = j;
-      const peakHz = (fb.start[m] + best) * binHz;
-      expect(Math.abs(peakHz - fb.pointsHz[m + 1])).toBeLessThanOrEqual(binHz);
+      for (let j = 1; j < fb.length[m]!; j++) if (fb.weights[fb.offset[m]! + j]! > fb.weights[fb.offset[m]! + best]!) best = j;
+      const peakHz = (fb.start[m]! + best) * binHz;
+      expect(Math.abs(peakHz - fb.pointsHz[m + 1]!)).toBeLessThanOrEqual(binHz);
       checked++;
     }
     expect(checked).toBe(128);
@@ -102,8 +102,8 @@ describe('mel filterbank', () => {
     let mismatches = 0;
     for (let k = 0; k < 1025; k++) {
       for (let m = 0; m < 128; m++) {
-        const inRun = k >= sparse.start[m] && k < sparse.start[m] + sparse.length[m];
-        const w = inRun ? sparse.weights[sparse.offset[m] + k - sparse.start[m]] : 0;
+        const inRun = k >= sparse.start[m]! && k < sparse.start[m]! + sparse.length[m]!;
+        const w = inRun ? sparse.weights[sparse.offset[m]! + k - sparse.start[m]!] : 0;
         if (w !== dense[k * 128 + m]) mismatches++;
         if (w !== 0) nonZero++;
       }
@@ -118,7 +118,7 @@ describe('mel filterbank', () => {
     for (let m = 0; m < 40; m++) {
       // Area of a triangle of height 2 / (f[m+2] - f[m]) over base f[m+2] - f[m] is 1; sampled every binHz.
       let area = 0;
-      for (let j = 0; j < fb.length[m]; j++) area += fb.weights[fb.offset[m] + j] * binHz;
+      for (let j = 0; j < fb.length[m]!; j++) area += fb.weights[fb.offset[m]! + j]! * binHz;
       expect(area).toBeCloseTo(1, 1);
     }
   });
@@ -136,7 +136,7 @@ describe('mel filterbank', () => {
     accumulateMel(pairs!, power, acc);
     for (let m = 0; m < nMels; m++) {
       let sum = 0;
-      for (let j = 0; j < fb.length[m]; j++) sum += fb.weights[fb.offset[m] + j] * power[fb.start[m] + j];
+      for (let j = 0; j < fb.length[m]!; j++) sum += fb.weights[fb.offset[m]! + j]! * power[fb.start[m]! + j]!;
       expect(acc[m]).toBeCloseTo(sum, 12);
     }
   });
@@ -168,9 +168,9 @@ describe('STFT layout', () => {
     expect(w[0]).toBe(0);
     expect(w[1024]).toBe(1);
     let worst = 0;
-    for (let n = 1; n < 1024; n++) worst = Math.max(worst, Math.abs(w[n] - w[2048 - n]));
+    for (let n = 1; n < 1024; n++) worst = Math.max(worst, Math.abs(w[n]! - w[2048 - n]!));
     expect(worst).toBeLessThan(3e-7);
-    for (let n = 0; n < 2048; n++) expect(Math.abs(w[n] - (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / 2048)))).toBeLessThan(3e-7);
+    for (let n = 0; n < 2048; n++) expect(Math.abs(w[n]! - (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / 2048)))).toBeLessThan(3e-7);
     const short = hannWindow(400, 512);
     expect(short.slice(0, 56).every((v) => v === 0)).toBe(true);
     expect(short.slice(456).every((v) => v === 0)).toBe(true);
@@ -182,7 +182,7 @@ describe('STFT layout', () => {
     const mel = extractor.melPowerSpectrogram(tone(48_000, 3000, 48_000));
     const frame = 40;
     let best = 0;
-    for (let m = 1; m < 128; m++) if (mel.data[m * mel.frames + frame] > mel.data[best * mel.frames + frame]) best = m;
+    for (let m = 1; m < 128; m++) if (mel.data[m * mel.frames + frame]! > mel.data[best * mel.frames + frame]!) best = m;
     const fb = extractor.filterbank;
     expect(fb.pointsHz[best]).toBeLessThan(3000);
     expect(fb.pointsHz[best + 2]).toBeGreaterThan(3000);
@@ -220,13 +220,13 @@ describe('STFT layout', () => {
     const backend = fftJsFactory.create(2048);
     const window = hannWindow(2048);
     const frame = 3;
-    for (let j = 0; j < 2048; j++) backend.input()[j] = window[j] * audio[frame * 512 + j];
+    for (let j = 0; j < 2048; j++) backend.input()[j] = window[j]! * audio[frame * 512 + j]!;
     const power = new Float64Array(1025);
     backend.powerSpectrum(power);
     const fb = extractor.filterbank;
     for (let m = 0; m < 24; m++) {
       let sum = 0;
-      for (let j = 0; j < fb.length[m]; j++) sum += fb.weights[fb.offset[m] + j] * Math.sqrt(power[fb.start[m] + j]);
+      for (let j = 0; j < fb.length[m]!; j++) sum += fb.weights[fb.offset[m]! + j]! * Math.sqrt(power[fb.start[m]! + j]!);
       expect(mel.data[m * mel.frames + frame]).toBeCloseTo(sum, 4);
     }
   });
@@ -257,7 +257,7 @@ describe('dB, MFCC, deltas', () => {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         let dot = 0;
-        for (let k = 0; k < n; k++) dot += dct[i * n + k] * dct[j * n + k];
+        for (let k = 0; k < n; k++) dot += dct[i * n + k]! * dct[j * n + k]!;
         expect(dot).toBeCloseTo(i === j ? 1 : 0, 5);
       }
     }
@@ -267,7 +267,7 @@ describe('dB, MFCC, deltas', () => {
     const mfcc = new TorchAudioFeatureExtractor().extractMfcc(new Float32Array(4800));
     expect(mfcc.bins).toBe(40);
     expect(mfcc.data[0]).toBeCloseTo(-100 * Math.sqrt(128), 2);
-    expect(Math.abs(mfcc.data[mfcc.frames])).toBeLessThan(1e-3);
+    expect(Math.abs(mfcc.data[mfcc.frames]!)).toBeLessThan(1e-3);
   });
 
   it('deltas of a linear ramp are its slope in the interior, replicate-padded at the edges', () => {
@@ -307,7 +307,7 @@ describe('dB, MFCC, deltas', () => {
     const a = simd.extractMelSpectrogram(audio).data;
     const b = scalar.extractMelSpectrogram(audio).data;
     let worst = 0;
-    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
     expect(worst).toBeLessThan(1e-3);
     simd.dispose();
     scalar.dispose();
@@ -327,19 +327,19 @@ describe('dB, MFCC, deltas', () => {
       const pad = nFft / 2;
       const frame = Array.from({ length: nFft }, (_, j) => {
         const i = t * 2 + j - pad;
-        return window[j] * audio[i < 0 ? -i : i >= 64 ? 126 - i : i];
+        return window[j]! * audio[i < 0 ? -i : i >= 64 ? 126 - i : i]!;
       });
       for (let m = 0; m < 2; m++) {
         let sum = 0;
-        for (let j = 0; j < fb.length[m]; j++) {
-          const k = fb.start[m] + j;
+        for (let j = 0; j < fb.length[m]!; j++) {
+          const k = fb.start[m]! + j;
           let re = 0;
           let im = 0;
           for (let n = 0; n < nFft; n++) {
-            re += frame[n] * Math.cos((2 * Math.PI * k * n) / nFft);
-            im -= frame[n] * Math.sin((2 * Math.PI * k * n) / nFft);
+            re += frame[n]! * Math.cos((2 * Math.PI * k * n) / nFft);
+            im -= frame[n]! * Math.sin((2 * Math.PI * k * n) / nFft);
           }
-          sum += fb.weights[fb.offset[m] + j] * (re * re + im * im);
+          sum += fb.weights[fb.offset[m]! + j]! * (re * re + im * im);
         }
         expect(mel.data[m * mel.frames + t]).toBeCloseTo(sum, 5);
       }

@@ -13,9 +13,9 @@ describe('symmetric Hann window', () => {
     expect(w[112]).toBe(0);
     expect(w[112 + 799]).toBe(0);
     for (let n = 0; n < 800; n++) {
-      expect(Math.abs(w[112 + n] - (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / 799)))).toBeLessThan(1e-6);
+      expect(Math.abs(w[112 + n]! - (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / 799)))).toBeLessThan(1e-6);
       // Symmetric up to torch's float32 rounding of n·step near the far end.
-      expect(Math.abs(w[112 + n] - w[112 + 799 - n])).toBeLessThan(1e-6);
+      expect(Math.abs(w[112 + n]! - w[112 + 799 - n]!)).toBeLessThan(1e-6);
     }
     expect(w.slice(0, 112).every((x) => x === 0) && w.slice(912).every((x) => x === 0)).toBe(true);
   });
@@ -41,12 +41,12 @@ describe('Kaldi mel banks', () => {
       let peak = -1;
       let best = 0;
       for (let k = 0; k < 513; k++) {
-        const w = dense[k * 128 + m];
+        const w = dense[k * 128 + m]!;
         if (!(w >= 0 && w <= 1)) throw new Error(`weight ${w} of band ${m} at bin ${k} is outside [0, 1]`);
         if (w > best) [best, peak] = [w, k];
       }
       expect(peak).toBeGreaterThanOrEqual(0);
-      expect(Math.abs(peak * binHz - fb.pointsHz[m + 1])).toBeLessThanOrEqual(binHz);
+      expect(Math.abs(peak * binHz - fb.pointsHz[m + 1]!)).toBeLessThanOrEqual(binHz);
     }
     // Band edges: fMin and fMax.
     expect(fb.pointsHz[0]).toBe(0);
@@ -60,7 +60,7 @@ describe('pre-emphasis', () => {
   it('equals filtering by hand and running without it (one sample shorter, so one frame fewer here)', () => {
     const x = noise(32000 + 320, 7);
     const manual = new Float32Array(x.length - 1);
-    for (let i = 0; i < manual.length; i++) manual[i] = x[i + 1] - Math.fround(Math.fround(0.97) * x[i]);
+    for (let i = 0; i < manual.length; i++) manual[i] = x[i + 1]! - Math.fround(Math.fround(0.97) * x[i]!);
     const withEmphasis = new TorchAudioFeatureExtractor(config).melPowerSpectrogram(x);
     const byHand = new TorchAudioFeatureExtractor({ ...config, preEmphasis: null }).melPowerSpectrogram(manual);
     expect(withEmphasis.frames).toBe(1 + Math.floor((x.length - 1) / 320));
@@ -93,8 +93,8 @@ describe('log scale and normalisation', () => {
     const logMel = extractor.extractMelSpectrogram(x).data;
     let worst = 0;
     for (let i = 0; i < power.length; i++) {
-      const expected = (Math.log(Math.fround(power[i] + Math.fround(1e-5))) + 4.5) / 5;
-      worst = Math.max(worst, Math.abs(logMel[i] - expected));
+      const expected = (Math.log(Math.fround(power[i]! + Math.fround(1e-5))) + 4.5) / 5;
+      worst = Math.max(worst, Math.abs(logMel[i]! - expected));
     }
     expect(worst).toBeLessThan(1e-6);
   });
@@ -103,7 +103,7 @@ describe('log scale and normalisation', () => {
     const plain = new TorchAudioFeatureExtractor({}).extractMelSpectrogram(x).data;
     const normalised = new TorchAudioFeatureExtractor({ normalizeMean: -40, normalizeStd: 20 }).extractMelSpectrogram(x).data;
     let worst = 0;
-    for (let i = 0; i < plain.length; i++) worst = Math.max(worst, Math.abs(normalised[i] - (plain[i] + 40) / 20));
+    for (let i = 0; i < plain.length; i++) worst = Math.max(worst, Math.abs(normalised[i]! - (plain[i]! + 40) / 20));
     expect(worst).toBeLessThan(1e-6);
     expect(new TorchAudioFeatureExtractor({ normalizeMean: 0, normalizeStd: 1 }).extractMelSpectrogram(x).data).toEqual(plain);
   });

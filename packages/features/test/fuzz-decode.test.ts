@@ -70,7 +70,7 @@ describe('fuzz: mutated files decode or throw NoiseClassifierError', () => {
   it(`${RUNS.wav} mutated WAVs`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: wavs.length - 1 }), fc.array(mutation(80), { minLength: 1, maxLength: 4 }), fc.boolean(), async (which, mutations, allowTruncated) =>
-        decodesCleanlyOrFailsWithOurError(mutate(wavs[which], mutations), allowTruncated, 'wav'),
+        decodesCleanlyOrFailsWithOurError(mutate(wavs[which]!, mutations), allowTruncated, 'wav'),
       ),
       { numRuns: RUNS.wav, seed: 20261126 },
     );
@@ -113,7 +113,7 @@ describe('fuzz: mutated files decode or throw NoiseClassifierError', () => {
     const magics = ['RIFF\u0000\u0000\u0000\u0000WAVE', 'OggS', 'fLaC', 'ID3', '\u00ff\u00fb'].map((m) => Uint8Array.from(m, (c) => c.charCodeAt(0)));
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: -1, max: magics.length - 1 }), fc.uint8Array({ maxLength: 300 }), async (which, tail) => {
-        const head = which < 0 ? new Uint8Array(0) : magics[which];
+        const head = which < 0 ? new Uint8Array(0) : magics[which]!;
         const bytes = new Uint8Array(head.length + tail.length);
         bytes.set(head);
         bytes.set(tail, head.length);

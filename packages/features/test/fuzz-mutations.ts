@@ -29,7 +29,7 @@ export function mutate(base: Uint8Array, mutations: Mutation[]): Uint8Array {
     const at = m.at % bytes.length;
     switch (m.kind) {
       case 'flip':
-        bytes[at] ^= 1 << m.bit;
+        bytes[at]! ^= 1 << m.bit;
         break;
       case 'truncate':
         bytes = bytes.slice(0, at);
@@ -60,9 +60,9 @@ export function fixOggCrcs(bytes: Uint8Array): Uint8Array {
   const { wholeBytes } = walkOggPages(bytes);
   let offset = 0;
   while (offset + 27 <= wholeBytes) {
-    const headerEnd = offset + 27 + bytes[offset + 26];
+    const headerEnd = offset + 27 + bytes[offset + 26]!;
     let end = headerEnd;
-    for (let i = offset + 27; i < headerEnd; i++) end += bytes[i];
+    for (let i = offset + 27; i < headerEnd; i++) end += bytes[i]!;
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(offset + 22, oggPageCrc(bytes, offset, end), true);
     offset = end;
   }

@@ -16,8 +16,8 @@ function bestCorrelation(a: ArrayLike<number>, b: ArrayLike<number>, maxLag: num
     let saa = 0;
     let sbb = 0;
     for (let i = Math.max(0, -lag); i < a.length && i + lag < b.length; i++) {
-      const x = a[i];
-      const y = b[i + lag];
+      const x = a[i]!;
+      const y = b[i + lag]!;
       sab += x * y;
       saa += x * x;
       sbb += y * y;
@@ -45,9 +45,9 @@ describe('decodeWav: sample formats', () => {
           expect(decoded.durationSeconds).toBeCloseTo(n / 16000, 12);
           for (let i = 0; i < n; i++) {
             let expected = 0;
-            for (let c = 0; c < channelCount; c++) expected += dequantise(quantise(channels[c][i], kind), kind);
+            for (let c = 0; c < channelCount; c++) expected += dequantise(quantise(channels[c]![i]!, kind), kind);
             expected /= channelCount;
-            expect(Math.abs(decoded.samples[i] - expected)).toBeLessThan(1e-6);
+            expect(Math.abs(decoded.samples[i]! - expected)).toBeLessThan(1e-6);
           }
         });
       }
@@ -227,7 +227,7 @@ describe('decodeAudio: real files', () => {
       const x = 0.9 * Math.sin((2 * Math.PI * 440 * i) / 16000) + 0.05 * Math.sin((2 * Math.PI * 3000 * i) / 16000);
       const expected = Math.fround(Math.floor(x * 8388608 + 0.5) / 8388608);
       // numpy's and V8's sin may differ in the last bit, moving a rare sample across a rounding boundary.
-      expect(Math.abs(flac.samples[i] - expected)).toBeLessThanOrEqual(1 / 8388608 + 1e-12);
+      expect(Math.abs(flac.samples[i]! - expected)).toBeLessThanOrEqual(1 / 8388608 + 1e-12);
       if (flac.samples[i] === expected) exact++;
     }
     expect(exact).toBeGreaterThan(1590);
@@ -288,7 +288,7 @@ describe('decodeAudio: real files', () => {
 
   it('a corrupted OGG page body is E_DECODE, not garbage audio', async () => {
     const bytes = new Uint8Array(readSharedClip(SHARED_CLIPS.dogBark)); // a copy: corrupted below
-    for (let i = 200; i < 400; i++) bytes[i] ^= 0xff;
+    for (let i = 200; i < 400; i++) bytes[i]! ^= 0xff;
     expect(await codeOf(decodeAudio(bytes))).toBe('E_DECODE');
   });
 });

@@ -63,7 +63,7 @@ function chunk(id: string, body: Uint8Array, sizeField = body.length): Uint8Arra
 
 export function buildWav(spec: WavSpec): Uint8Array {
   const channels = spec.channels.length;
-  const frames = spec.channels[0].length;
+  const frames = spec.channels[0]!.length;
   const width = WIDTH[spec.kind];
   const isFloat = spec.kind.startsWith('float');
   const tag = spec.extensible ? 0xfffe : isFloat ? 3 : 1;
@@ -88,7 +88,7 @@ export function buildWav(spec: WavSpec): Uint8Array {
   for (let i = 0; i < frames; i++) {
     for (let c = 0; c < channels; c++) {
       const o = (i * channels + c) * width;
-      const q = quantise(spec.channels[c][i], spec.kind);
+      const q = quantise(spec.channels[c]![i]!, spec.kind);
       switch (spec.kind) {
         case 'pcm8':
           d.setUint8(o, q);
@@ -135,7 +135,7 @@ export function sine(frequency: number, sampleRate: number, length: number, ampl
 
 export function rms(x: ArrayLike<number>, from = 0, to = x.length): number {
   let s = 0;
-  for (let i = from; i < to; i++) s += x[i] * x[i];
+  for (let i = from; i < to; i++) s += x[i]! * x[i]!;
   return Math.sqrt(s / Math.max(1, to - from));
 }
 

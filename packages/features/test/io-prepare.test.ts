@@ -25,7 +25,7 @@ describe('prepareAudio', () => {
     const b = await prepareAudio(Array.from(x), { sampleRate: 16000 });
     expect(a.length).toBe(4800);
     expect(b.length).toBe(4800);
-    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-6);
     const same = await prepareAudio(x, { sampleRate: 48000 });
     expect(same).toEqual(Float32Array.from(x));
     const missing = await rejectionOf(prepareAudio(x));

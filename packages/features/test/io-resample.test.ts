@@ -22,7 +22,7 @@ describe('resample: torchaudio.functional.resample reference outputs', () => {
       const maxDiff = (expected: Float32Array) => {
         expect(actual.length).toBe(expected.length);
         let m = 0;
-        for (let i = 0; i < expected.length; i++) m = Math.max(m, Math.abs(actual[i] - expected[i]));
+        for (let i = 0; i < expected.length; i++) m = Math.max(m, Math.abs(actual[i]! - expected[i]!));
         return m;
       };
       // We compute the kernel and sum in float64 and round once, so we agree with torchaudio's float64 run to

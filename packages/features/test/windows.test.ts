@@ -52,7 +52,7 @@ describe('makeModelWindows', () => {
     expect(batch.validFrames).toEqual([8, 8, 8]);
     for (let w = 0; w < 3; w++) {
       for (let b = 0; b < 4; b++) {
-        for (let x = 0; x < 8; x++) expect(batch.data[w * 32 + b * 8 + x]).toBe(b * 1000 + batch.startFrames[w] + x);
+        for (let x = 0; x < 8; x++) expect(batch.data[w * 32 + b * 8 + x]).toBe(b * 1000 + batch.startFrames[w]! + x);
       }
     }
   });
@@ -128,8 +128,8 @@ describe('frames ↔ seconds', () => {
   it('windowTimes spans each window’s real frames', () => {
     const batch = makeModelWindows(ramp(128, 200));
     const times = windowTimes(batch);
-    expect(times[0].startSeconds).toBe(0);
-    expect(times[times.length - 1].endSeconds).toBeCloseTo((199 * 512) / 48000, 12);
+    expect(times[0]!.startSeconds).toBe(0);
+    expect(times[times.length - 1]!.endSeconds).toBeCloseTo((199 * 512) / 48000, 12);
   });
 
   it('windowTimes refuses a batch with fewer validFrames than windows', () => {
