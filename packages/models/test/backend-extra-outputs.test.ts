@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { buildModel, createModelMetadata, createOrtBackend, exportOnnx, ONNX_LOGITS_NAME, ONNX_PROBABILITIES_NAME, type OrtModuleLike } from '../src/index';
+import { buildModel, createModelMetadata, createOrtBackend, exportOnnx, ONNX_LOGITS_NAME, ONNX_PROBABILITIES_NAME, type OrtModuleLike, type OrtTensorLike } from '../src/index';
 import { randomInput } from './onnx-helpers';
 import { tfWasm } from './tf-wasm';
 
@@ -38,6 +38,9 @@ describe('InferenceSession.run extra outputs (e.g. audioset_logits beside logits
         const sum = row.reduce((s, v) => s + Math.exp(v - max), 0);
         row.forEach((v, c) => expect(probs.data[r * out.numClasses + c]).toBeCloseTo(Math.exp(v - max) / sum, 5));
       }
+      // The logits asked for again as an extra: both copies are read before the one tensor is released.
+      const again = await session.run(input, shape, { extraOutputs: [ONNX_LOGITS_NAME] });
+      expect(again.extra![ONNX_LOGITS_NAME]!.data).toEqual(plain.logits);
       await expect(session.run(input, shape, { extraOutputs: ['audioset_logits'] })).rejects.toMatchObject({
         code: 'E_MODEL_MISMATCH',
         field: 'extraOutputs',
@@ -46,5 +49,44 @@ describe('InferenceSession.run extra outputs (e.g. audioset_logits beside logits
     } finally {
       await session.dispose();
     }
+  });
+});
+
+describe('ort adapter: outputs the model or runtime does not provide', () => {
+  // A stand-in runtime: its session declares `outputNames` and answers every run with `returned`.
+  const fakeBackend = (outputNames: string[], returned: Record<string, OrtTensorLike>) =>
+    createOrtBackend({
+      name: 'fake-ort',
+      packageName: 'fake-ort',
+      load: async () => ({
+        InferenceSession: {
+          create: async () => ({ inputNames: ['input'], outputNames, run: async () => returned, release: async () => {} }),
+        },
+        Tensor: class {
+          constructor(
+            readonly type: 'float32',
+            readonly data: Float32Array,
+            readonly dims: readonly number[],
+          ) {}
+        },
+      }),
+      sessionOptions: () => ({}),
+    });
+  const shape = [1, 1, 4, 4] as const;
+  const input = new Float32Array(16);
+
+  it('a model without outputs is E_MODEL_FORMAT when the session opens', async () => {
+    await expect(fakeBackend([], {}).createSession({ format: 'onnx', bytes: new Uint8Array(1) })).rejects.toMatchObject({
+      code: 'E_MODEL_FORMAT',
+      field: 'output',
+      received: 'none',
+    });
+  });
+
+  it('a run that returns no logits, or logits without a class axis, is E_MODEL_MISMATCH', async () => {
+    const missing = await fakeBackend(['logits'], {}).createSession({ format: 'onnx', bytes: new Uint8Array(1) });
+    await expect(missing.run(input, shape)).rejects.toMatchObject({ code: 'E_MODEL_MISMATCH', field: 'logits', received: 'no such output' });
+    const flat = await fakeBackend(['logits'], { logits: { data: new Float32Array(1), dims: [1] } }).createSession({ format: 'onnx', bytes: new Uint8Array(1) });
+    await expect(flat.run(input, shape)).rejects.toMatchObject({ code: 'E_MODEL_MISMATCH', field: 'logits', received: '[1]' });
   });
 });

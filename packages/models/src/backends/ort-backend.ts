@@ -98,7 +98,7 @@ class OrtSession implements InferenceSession {
   ) {
     this.session = session;
     this.inputName = pickName(session.inputNames, ONNX_INPUT_NAME, 'input', backendName);
-    this.outputName = session.outputNames.includes(ONNX_LOGITS_NAME) ? ONNX_LOGITS_NAME : session.outputNames[0];
+    this.outputName = pickName(session.outputNames, ONNX_LOGITS_NAME, 'output', backendName, 'first');
   }
 
   get outputNames(): readonly string[] {
@@ -132,33 +132,17 @@ class OrtSession implements InferenceSession {
     } finally {
       tensor.dispose?.();
     }
-    const out = outputs[this.outputName];
-    const [batch, numClasses] = out.dims;
-    if (out.dims.length !== 2 || batch !== shape[0] || !(out.data instanceof Float32Array)) {
-      throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName}: output "${this.outputName}" is not float32 [batch, classes]`, {
-        field: this.outputName,
-        expected: `float32 [${shape[0]}, classes]`,
-        received: `[${out.dims.join(', ')}]`,
-      });
+    try {
+      // Copy: some runtimes hand out views into memory they reuse on the next run.
+      const { data: logits, width: numClasses } = copyFloatMatrix(outputs, this.outputName, shape[0], 'classes', this.backendName);
+      if (extraNames.length === 0) return { logits, batch: shape[0], numClasses };
+      const extra: Record<string, { data: Float32Array; width: number }> = {};
+      for (const name of extraNames) extra[name] = copyFloatMatrix(outputs, name, shape[0], 'width', this.backendName);
+      return { logits, batch: shape[0], numClasses, extra };
+    } finally {
+      // Once each, after every copy (an extra output may be the logits tensor itself).
+      for (const fetched of new Set(Object.values(outputs))) fetched.dispose?.();
     }
-    // Copy: some runtimes hand out views into memory they reuse on the next run.
-    const logits = new Float32Array(out.data);
-    out.dispose?.();
-    if (extraNames.length === 0) return { logits, batch, numClasses };
-    const extra: Record<string, { data: Float32Array; width: number }> = {};
-    for (const name of extraNames) {
-      const t = outputs[name];
-      if (t.dims.length !== 2 || t.dims[0] !== batch || !(t.data instanceof Float32Array)) {
-        throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName}: output "${name}" is not float32 [batch, width]`, {
-          field: name,
-          expected: `float32 [${batch}, width]`,
-          received: `[${t.dims.join(', ')}]`,
-        });
-      }
-      extra[name] = { data: new Float32Array(t.data), width: t.dims[1] };
-      if (name !== this.outputName) t.dispose?.();
-    }
-    return { logits, batch, numClasses, extra };
   }
 
   async dispose(): Promise<void> {
@@ -168,12 +152,37 @@ class OrtSession implements InferenceSession {
   }
 }
 
-function pickName(names: readonly string[], preferred: string, what: string, backendName: string): string {
+/**
+ * The input/output to use: the name our exporter writes, else the model's only one (inputs) or its first one
+ * (outputs: foreign classifiers may add more after the logits). A model without any is E_MODEL_FORMAT.
+ */
+function pickName(names: readonly string[], preferred: string, what: string, backendName: string, fallback: 'single' | 'first' = 'single'): string {
   if (names.includes(preferred)) return preferred;
-  if (names.length === 1) return names[0];
+  const [first] = names;
+  if (first !== undefined && (fallback === 'first' || names.length === 1)) return first;
   throw new NoiseClassifierError('E_MODEL_FORMAT', `${backendName}: the model has no ${what} named "${preferred}"`, {
     field: what,
-    expected: `an ${what} named "${preferred}" (or a single ${what})`,
+    expected: fallback === 'first' ? `at least one ${what}` : `an ${what} named "${preferred}" (or a single ${what})`,
     received: names.map((n) => `"${n}"`).join(', ') || 'none',
   });
+}
+
+/** Copies one float32 [batch, width] output: the runtime returns whatever the model declares, so its shape is checked. */
+function copyFloatMatrix(
+  outputs: Record<string, OrtTensorLike>,
+  name: string,
+  batch: number,
+  widthName: string,
+  backendName: string,
+): { data: Float32Array; width: number } {
+  const tensor = outputs[name];
+  const [rows, width] = tensor?.dims ?? [];
+  if (!tensor || tensor.dims.length !== 2 || rows !== batch || width === undefined || !(tensor.data instanceof Float32Array)) {
+    throw new NoiseClassifierError('E_MODEL_MISMATCH', `${backendName}: output "${name}" is not float32 [batch, ${widthName}]`, {
+      field: name,
+      expected: `float32 [${batch}, ${widthName}]`,
+      received: tensor ? `[${tensor.dims.join(', ')}]` : 'no such output',
+    });
+  }
+  return { data: new Float32Array(tensor.data), width };
 }

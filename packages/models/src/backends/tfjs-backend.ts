@@ -82,7 +82,9 @@ class TfjsSession implements InferenceSession {
       output = tf.tidy(() => {
         const nhwc = tf.tensor4d(input, [...shape]).transpose([0, 2, 3, 1]);
         const y = model.predict(nhwc);
-        return Array.isArray(y) ? y[0] : (y as Tf.Tensor);
+        const logits = Array.isArray(y) ? y[0] : (y as Tf.Tensor);
+        if (!logits) throw new Error('predict returned no output tensor');
+        return logits;
       });
     } catch (error) {
       throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName} could not run the model: ${error instanceof Error ? error.message : String(error)}`, {
@@ -94,7 +96,7 @@ class TfjsSession implements InferenceSession {
     }
     try {
       const [batch, numClasses] = output.shape;
-      if (output.shape.length !== 2 || batch !== shape[0]) {
+      if (output.shape.length !== 2 || batch !== shape[0] || numClasses === undefined) {
         throw new NoiseClassifierError('E_MODEL_MISMATCH', `${this.backendName}: model output is not [batch, classes]`, {
           field: 'logits',
           expected: `[${shape[0]}, classes]`,
