@@ -17,7 +17,7 @@ import {
 } from '../src/index';
 import { createOrtBackend, type OrtModuleLike } from '../src/backends/ort-backend';
 import { FLOAT16_MAX, float16BitsToFloat32, float32ToFloat16Bits } from '../src/onnx/float16';
-import { decodeOnnxModel, encodeOnnxModel, floatInitializerValues } from '../src/onnx/onnx-model-codec';
+import { decodeOnnxModel, encodeOnnxModel, floatInitializerValues, type OnnxModelMessage, type OnnxNodeMessage } from '../src/onnx/onnx-model-codec';
 import { tfWasm } from './tf-wasm';
 import { maxAbsDiff, randomInput, runOrt, std } from './onnx-helpers';
 
@@ -217,6 +217,25 @@ describe('quantizeOnnxStatic (calibrated int8 QDQ)', () => {
       await session.dispose();
     }
     expect(() => quantizeOnnxStatic(fp32, new Map())).toThrow(expect.objectContaining({ code: 'E_CONFIG', field: 'ranges' }));
+  });
+
+  it('refuses a file whose Conv reads its weight from no initialiser, or whose weight holds fewer values than its dims', async () => {
+    const fp32 = await fp32Model();
+    const ranges = new Map(activationsToCalibrate(fp32).map((name) => [name, { min: -1, max: 1 }]));
+    const edited = (edit: (model: OnnxModelMessage, convs: OnnxNodeMessage[]) => void) => {
+      const model = decodeOnnxModel(fp32);
+      edit(model, model.graph!.node!.filter((n) => n.opType === 'Conv'));
+      return encodeOnnxModel(model);
+    };
+    const computedWeight = edited((_, [conv]) => {
+      conv!.input![1] = 'computed_elsewhere';
+    });
+    expect(() => quantizeOnnxStatic(computedWeight, ranges)).toThrow(expect.objectContaining({ code: 'E_MODEL_FORMAT', received: 'computed_elsewhere' }));
+    const truncatedWeight = edited((model, [conv]) => {
+      const weight = model.graph!.initializer!.find((t) => t.name === conv!.input![1])!;
+      weight.rawData = weight.rawData!.subarray(0, 8);
+    });
+    expect(() => quantizeOnnxStatic(truncatedWeight, ranges)).toThrow(expect.objectContaining({ code: 'E_MODEL_FORMAT', received: '2 values' }));
   });
 });
 

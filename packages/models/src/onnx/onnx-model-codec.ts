@@ -66,9 +66,17 @@ export function encodeOnnxModel(model: OnnxModelMessage): Uint8Array {
   return type.encode(type.fromObject(model)).finish();
 }
 
-/** The float32 values of an initialiser stored as raw_data or float_data. */
+/** The float32 values of an initialiser stored as raw_data or float_data; too few for its dims is E_MODEL_FORMAT. */
 export function floatInitializerValues(tensor: OnnxTensorMessage): Float32Array {
   const count = (tensor.dims ?? []).reduce((n, d) => n * d, 1);
+  const stored = tensor.rawData && tensor.rawData.byteLength > 0 ? tensor.rawData.byteLength / 4 : tensor.floatData?.length ?? 0;
+  if (stored < count) {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `The initializer ${tensor.name} holds fewer values than its dims`, {
+      field: `graph.initializer.${tensor.name}`,
+      expected: `${count} float32 values (dims [${(tensor.dims ?? []).join(', ')}])`,
+      received: `${stored} values`,
+    });
+  }
   if (tensor.rawData && tensor.rawData.byteLength > 0) {
     const view = new DataView(tensor.rawData.buffer, tensor.rawData.byteOffset, tensor.rawData.byteLength);
     const out = new Float32Array(count);

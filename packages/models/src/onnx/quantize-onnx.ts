@@ -136,7 +136,14 @@ function int8WeightRewrite(model: OnnxModelMessage, perChannel: boolean): Tensor
     if (axis === undefined || dims.length === 0) return undefined; // only weights: biases and constants stay float
     if (axis < 0) axis += dims.length;
     const w = floatInitializerValues(tensor);
-    const channels = perChannel ? dims[axis]! : 1;
+    const channels = perChannel ? dims[axis] : 1;
+    if (channels === undefined) {
+      throw new NoiseClassifierError('E_MODEL_FORMAT', `The weight ${name} has no axis ${axis} for its output channels`, {
+        field: `graph.initializer.${name}`,
+        expected: `at least ${axis + 1} dims`,
+        received: `dims [${dims.join(', ')}]`,
+      });
+    }
     const inner = perChannel ? dims.slice(axis + 1).reduce((n, d) => n * d, 1) : w.length;
     const maxAbs = new Float32Array(channels);
     for (let i = 0; i < w.length; i++) {

@@ -73,14 +73,15 @@ export function readOnnxModelInfo(bytes: Uint8Array, overrides: MetadataOverride
   const initializerNames = new Set((graph.initializer ?? []).map((t) => (t as { name?: string }).name));
   const inputs = (graph.input ?? []).filter((v) => !initializerNames.has(v.name)).map(tensorInfo);
   const outputs = (graph.output ?? []).map(tensorInfo);
-  if (inputs.length === 0 || outputs.length === 0) {
+  const [input] = inputs;
+  const [firstOutput] = outputs;
+  if (input === undefined || firstOutput === undefined) {
     throw new NoiseClassifierError('E_MODEL_FORMAT', 'The ONNX graph declares no inputs or no outputs', {
       field: 'graph',
       expected: 'at least one input and one output',
       received: `${inputs.length} inputs, ${outputs.length} outputs`,
     });
   }
-  const input = inputs[0]!;
   if (input.shape.length !== 4 || (input.elemType !== 0 && input.elemType !== ONNX_DATA_TYPE.FLOAT)) {
     throw new NoiseClassifierError('E_MODEL_FORMAT', `The ONNX model's input ${input.name} is not a float32 NCHW spectrogram batch`, {
       field: `graph.input.${input.name}`,
@@ -88,9 +89,9 @@ export function readOnnxModelInfo(bytes: Uint8Array, overrides: MetadataOverride
       received: `element type ${input.elemType}, shape [${input.shape.join(', ')}]`,
     });
   }
-  const logits = outputs.find((o) => o.name === ONNX_LOGITS_NAME) ?? outputs[0]!;
+  const logits = outputs.find((o) => o.name === ONNX_LOGITS_NAME) ?? firstOutput;
   const classes = logits.shape[logits.shape.length - 1];
-  const channels = inputs[0]!.shape[1];
+  const channels = input.shape[1];
   const metadataProps: Record<string, string> = {};
   for (const entry of model.metadataProps ?? []) if (entry.key !== undefined) metadataProps[entry.key] = entry.value ?? '';
   const metadata = metadataFromProps(metadataProps, {
@@ -99,7 +100,7 @@ export function readOnnxModelInfo(bytes: Uint8Array, overrides: MetadataOverride
     ...(typeof classes === 'number' ? { numOutputs: classes } : {}),
     ...(typeof channels === 'number' ? { inputChannels: channels } : {}),
   });
-  checkInputAgainstMetadata(metadata, inputs[0]!.shape.slice(1), 'the ONNX model');
+  checkInputAgainstMetadata(metadata, input.shape.slice(1), 'the ONNX model');
   let parameterCount = 0;
   for (const t of graph.initializer ?? []) {
     if (t.dataType === ONNX_DATA_TYPE.FLOAT) parameterCount += (t.dims ?? []).reduce((n, d) => n * d, 1);

@@ -30,10 +30,10 @@ export function activationsToCalibrate(bytes: Uint8Array): string[] {
   const graph = decodeOnnxModel(bytes).graph!;
   const names = new Set<string>();
   for (const node of graph.node ?? []) {
-    if (node.opType === 'Conv') names.add(node.input![0]!);
+    if (node.opType === 'Conv') names.add(nodeValue(node, 'input', 0));
     if (node.opType === 'MaxPool') {
-      names.add(node.input![0]!);
-      names.add(node.output![0]!);
+      names.add(nodeValue(node, 'input', 0));
+      names.add(nodeValue(node, 'output', 0));
     }
   }
   return [...names];
@@ -97,14 +97,14 @@ export function quantizeOnnxStatic(bytes: Uint8Array, ranges: ReadonlyMap<string
   const graph = model.graph!;
   const params = new Map<string, QuantParams>();
   for (const node of graph.node ?? []) {
-    for (const name of node.opType === 'Conv' ? [node.input![0]!] : node.opType === 'MaxPool' ? [node.input![0]!] : []) {
+    for (const name of node.opType === 'Conv' || node.opType === 'MaxPool' ? [nodeValue(node, 'input', 0)] : []) {
       const range = ranges.get(name);
       if (!range) throw new NoiseClassifierError('E_CONFIG', `No calibration range for ${name}`, { field: 'ranges', expected: 'a range for every activationsToCalibrate name', received: 'missing' });
       params.set(name, uint8Params(range));
     }
   }
   // A MaxPool's output keeps its input's parameters, so onnxruntime runs the pooling on uint8 directly.
-  for (const node of graph.node ?? []) if (node.opType === 'MaxPool') params.set(node.output![0]!, params.get(node.input![0]!)!);
+  for (const node of graph.node ?? []) if (node.opType === 'MaxPool') params.set(nodeValue(node, 'output', 0), params.get(nodeValue(node, 'input', 0))!);
 
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name!, t]));
   const added: OnnxTensorMessage[] = [];
@@ -119,12 +119,20 @@ export function quantizeOnnxStatic(bytes: Uint8Array, ranges: ReadonlyMap<string
   }
   const replacedWeights = new Set<string>();
   for (const node of graph.node ?? []) {
-    node.input = node.input!.map((i) => (params.has(i) ? dequantized(i) : i));
-    if (node.opType !== 'Conv') continue;
-    const inputScale = params.get(node.input[0]!.replace(/_dq$/, ''))!.scale;
-    const weight = initializers.get(node.input[1]!)!;
+    // Every Conv's data input got parameters in the first loop.
+    const inputScale = node.opType === 'Conv' ? params.get(nodeValue(node, 'input', 0))!.scale : undefined;
+    node.input = (node.input ?? []).map((i) => (params.has(i) ? dequantized(i) : i));
+    if (inputScale === undefined) continue;
+    const weight = convInitializer(node, 1, initializers);
     const w = floatInitializerValues(weight);
-    const channels = weight.dims![0]!;
+    const channels = weight.dims?.[0];
+    if (channels === undefined || channels <= 0 || w.length % channels !== 0) {
+      throw new NoiseClassifierError('E_MODEL_FORMAT', `The Conv weight ${weight.name} is not [out_channels, …]`, {
+        field: `graph.initializer.${weight.name}`,
+        expected: 'dims [out_channels, in_channels/group, kh, kw] matching its values',
+        received: `dims [${(weight.dims ?? []).join(', ')}], ${w.length} values`,
+      });
+    }
     const inner = w.length / channels;
     const wScale = new Float32Array(channels);
     for (let c = 0; c < channels; c++) {
@@ -143,7 +151,14 @@ export function quantizeOnnxStatic(bytes: Uint8Array, ranges: ReadonlyMap<string
     replacedWeights.add(wName);
     const biasName = node.input[2];
     if (biasName) {
-      const b = floatInitializerValues(initializers.get(biasName)!);
+      const b = floatInitializerValues(convInitializer(node, 2, initializers));
+      if (b.length !== channels) {
+        throw new NoiseClassifierError('E_MODEL_FORMAT', `The Conv bias ${biasName} does not have one value per output channel`, {
+          field: `graph.initializer.${biasName}`,
+          expected: `${channels} values`,
+          received: `${b.length} values`,
+        });
+      }
       const bScale = Float32Array.from(wScale, (s) => s * inputScale);
       const bq = Int32Array.from(b, (v, c) => Math.round(v / bScale[c]!));
       added.push(
@@ -163,6 +178,33 @@ export function quantizeOnnxStatic(bytes: Uint8Array, ranges: ReadonlyMap<string
     { key: QUANTIZATION_METADATA_KEY, value: 'static int8 (QDQ: uint8 activations calibrated on data, int8 per-channel Conv weights, int32 biases), integer convolutions' },
   ];
   return encodeOnnxModel(model);
+}
+
+/** A node's input or output name read from the file; a quantised node without it is E_MODEL_FORMAT. */
+function nodeValue(node: OnnxNodeMessage, list: 'input' | 'output', index: number): string {
+  const name = node[list]?.[index];
+  if (!name) {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `The ${node.opType} node ${node.name ?? ''} has no ${list} ${index}`, {
+      field: `graph.node.${node.name ?? node.opType}.${list}`,
+      expected: `${list} ${index} named`,
+      received: `[${(node[list] ?? []).join(', ')}]`,
+    });
+  }
+  return name;
+}
+
+/** A Conv's weight (input 1) or bias (input 2): static quantisation rewrites stored weights only. */
+function convInitializer(node: OnnxNodeMessage, index: 1 | 2, initializers: ReadonlyMap<string, OnnxTensorMessage>): OnnxTensorMessage {
+  const name = nodeValue(node, 'input', index);
+  const tensor = initializers.get(name);
+  if (!tensor) {
+    throw new NoiseClassifierError('E_MODEL_FORMAT', `The Conv node ${node.name ?? ''} reads its ${index === 1 ? 'weight' : 'bias'} ${name} from another node, not an initializer`, {
+      field: `graph.node.${node.name ?? 'Conv'}.input`,
+      expected: 'Conv weights and biases stored as initializers',
+      received: name,
+    });
+  }
+  return tensor;
 }
 
 function dqNode(input: string, scale: string, zeroPoint: string, output: string): OnnxNodeMessage {

@@ -34,7 +34,15 @@ export function widenFloat16Weights(bytes: Uint8Array): Uint8Array {
     const half = node.opType === 'Cast' ? halves.get(node.input?.[0] ?? '') : undefined;
     const to = node.attribute?.find((a) => a.name === 'to')?.i;
     if (!half || Number(to) !== DATA_TYPE.FLOAT) return true;
-    widened.push({ name: node.output![0]!, dims: half.dims ?? [], dataType: DATA_TYPE.FLOAT, rawData: toFloat32Bytes(half.rawData!) });
+    const output = node.output?.[0];
+    if (!output || !half.rawData) {
+      throw new NoiseClassifierError('E_MODEL_FORMAT', `The Cast of float16 weight ${half.name} has no output or the weight no raw data`, {
+        field: `graph.node.${node.name ?? 'Cast'}`,
+        expected: 'a Cast with one output, reading a float16 initializer stored as raw_data (as quantizeOnnx writes)',
+        received: `outputs [${(node.output ?? []).join(', ')}], raw_data ${half.rawData ? `${half.rawData.byteLength} bytes` : 'absent'}`,
+      });
+    }
+    widened.push({ name: output, dims: half.dims ?? [], dataType: DATA_TYPE.FLOAT, rawData: toFloat32Bytes(half.rawData) });
     consumed.add(half.name!);
     return false;
   });

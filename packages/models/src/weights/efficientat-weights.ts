@@ -66,9 +66,10 @@ export function loadEfficientAtWeights(
       values.push(tf.tensor(toTfjsLayout(tensor, target, mismatch), target.variable.shape as number[]));
     }
     const unused = [...file.tensors.keys()].filter((name) => !used.has(name) && !skipped.has(name));
-    if (unused.length > 0) {
-      mismatch(`tensor ${unused[0]} has no place in this model${unused.length > 1 ? ` (nor ${unused.length - 1} more)` : ''}: a different architecture or width?`,
-        unused[0]!, 'only the tensors of the model built with the same width', `${unused.length} unused tensors`);
+    const [firstUnused] = unused;
+    if (firstUnused !== undefined) {
+      mismatch(`tensor ${firstUnused} has no place in this model${unused.length > 1 ? ` (nor ${unused.length - 1} more)` : ''}: a different architecture or width?`,
+        firstUnused, 'only the tensors of the model built with the same width', `${unused.length} unused tensors`);
     }
     targets.filter((t) => !skipped.has(t.tensor)).forEach((t, i) => t.variable.write(values[i]!));
   } finally {

@@ -69,10 +69,10 @@ export function readSafetensors(bytes: Uint8Array, options: ReadSafetensorsOptio
     }
     const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
     if (!Array.isArray(shape) || !shape.every(isCount)) fail(`tensor ${name} has an invalid shape`, `${field}.shape`, 'an array of non-negative integers', describeValue(shape));
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+    const [begin, end] = Array.isArray(offsets) && offsets.length === 2 && offsets.every(isCount) ? offsets : [];
+    if (begin === undefined || end === undefined || begin > end) {
       fail(`tensor ${name} has invalid data_offsets`, `${field}.data_offsets`, '[begin, end] with 0 ≤ begin ≤ end', JSON.stringify(offsets));
     }
-    const [begin, end] = offsets as [number, number];
     const size = (shape as number[]).reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype as SafetensorsDtype];
     if (end - begin !== size) {
       fail(`the header lies about tensor ${name}: its data_offsets span ${end - begin} bytes but ${dtype} ${JSON.stringify(shape)} needs ${size}`, `${field}.data_offsets`, `${size} bytes`, `${end - begin} bytes`);
