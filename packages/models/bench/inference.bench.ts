@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load0[0].toFixed(1)} → ${loadavg()[0].toFixed(1)}`;
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load1(load0)} → ${load1(loadavg())}`;
     printReport(rows, { machine, started, runs, tfjsRuns, webRuns, torchRuns });
     if (args.json) writeFileSync(String(args.json), JSON.stringify({ machine, started, rows }, null, 2));
   } finally {
@@ -150,25 +150,24 @@ async function runWorker(spec: WorkerSpec): Promise<void> {
       const input = new Float32Array(shape.reduce((a, b) => a * b));
       // N(0, 1)-like values (std ≈ 1): calibrated random networks are only well-behaved on such input (see calibrateBatchNorm).
       for (let i = 0; i < input.length; i++) input[i] = Math.sin(i * 12.9898) * Math.SQRT2;
-      const times = group.map(() => [] as number[]);
-      const cpu = group.map(() => [] as number[]);
+      const timed = group.map((s) => ({ ...s, times: [] as number[], cpu: [] as number[] }));
       for (let i = 0; i < spec.warmup; i++) for (const s of group) await s.session.run(input, shape);
       for (let i = 0; i < spec.runs; i++) {
-        for (const [k, s] of group.entries()) {
+        for (const s of timed) {
           const c0 = process.cpuUsage();
           const t0 = performance.now();
           await s.session.run(input, shape);
-          times[k].push(performance.now() - t0);
+          s.times.push(performance.now() - t0);
           const c = process.cpuUsage(c0);
-          cpu[k].push((c.user + c.system) / 1000);
+          s.cpu.push((c.user + c.system) / 1000);
         }
       }
-      for (const [k, s] of group.entries()) {
+      for (const s of timed) {
         rows.push({
           runtime: spec.backend, model: s.label, arch, threads: spec.threads, batch, runs: spec.runs,
-          medianMs: quantile(times[k], 0.5), p90Ms: quantile(times[k], 0.9), cpuMedianMs: quantile(cpu[k], 0.5), ...(note ? { note } : {}),
+          medianMs: quantile(s.times, 0.5), p90Ms: quantile(s.times, 0.9), cpuMedianMs: quantile(s.cpu, 0.5), ...(note ? { note } : {}),
         });
-        console.error(`  ${spec.backend} ${s.label} threads=${spec.threads} batch=${batch}: median ${quantile(times[k], 0.5).toFixed(2)} ms`);
+        console.error(`  ${spec.backend} ${s.label} threads=${spec.threads} batch=${batch}: median ${quantile(s.times, 0.5).toFixed(2)} ms`);
       }
     }
   }
@@ -179,12 +178,17 @@ async function runWorker(spec: WorkerSpec): Promise<void> {
 async function makeBackend(spec: WorkerSpec): Promise<{ backend: InferenceBackend; note?: string }> {
   // The runtime packages depend on this one; a computed specifier keeps the bench out of the package graph
   // (no models → runtime-* edge, no cycle) while still timing their real backends.
-  const runtime = (name: string) => import(['@noise-classifier', name].join('/')) as Promise<Record<string, (o?: object) => InferenceBackend>>;
+  const runtime = async (name: string, factory: string): Promise<(o?: object) => InferenceBackend> => {
+    const exports = (await import(['@noise-classifier', name].join('/'))) as Record<string, unknown>;
+    const create = exports[factory];
+    if (typeof create !== 'function') throw new Error(`@noise-classifier/${name} exports no ${factory}`);
+    return create as (o?: object) => InferenceBackend;
+  };
   if (spec.backend === 'onnxruntime-node') {
-    return { backend: (await runtime('runtime-node')).createOnnxRuntimeNodeBackend() };
+    return { backend: (await runtime('runtime-node', 'createOnnxRuntimeNodeBackend'))() };
   }
   if (spec.backend === 'onnxruntime-web') {
-    return { backend: (await runtime('runtime-web')).createOnnxRuntimeWebBackend({ numThreads: spec.threads }) };
+    return { backend: (await runtime('runtime-web', 'createOnnxRuntimeWebBackend'))({ numThreads: spec.threads }) };
   }
   const { createTfjsBackend, loadTf } = await import('../src/index');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -196,9 +200,15 @@ async function makeBackend(spec: WorkerSpec): Promise<{ backend: InferenceBacken
   return { backend, note: used === spec.threads ? undefined : `tfjs-wasm used ${used} thread(s)` };
 }
 
+/** NaN when nothing was timed (--runs 0). */
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
+  return sorted[Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))] ?? Number.NaN;
+}
+
+/** The 1-minute figure of os.loadavg() (always three numbers; zeros on Windows). */
+function load1([oneMinute = 0]: readonly number[]): string {
+  return oneMinute.toFixed(1);
 }
 
 function printReport(rows: Row[], info: { machine: string; started: Date; runs: number; tfjsRuns: number; webRuns: number; torchRuns: number }): void {
@@ -235,11 +245,14 @@ function printReport(rows: Row[], info: { machine: string; started: Date; runs: 
 function parseArgs(argv: string[]): Record<string, string | boolean> {
   const out: Record<string, string | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = argv[i]!;
     if (!a.startsWith('--')) continue;
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--')) out[a.slice(2)] = true;
-    else out[a.slice(2)] = argv[++i];
+    else {
+      out[a.slice(2)] = next;
+      i++;
+    }
   }
   return out;
 }

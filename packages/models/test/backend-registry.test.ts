@@ -100,7 +100,7 @@ describe('backend registry', () => {
     r.register(two, 5);
     expect(r.list()).toEqual([{ name: 'x', priority: 10, formats: ['onnx'] }]);
     r.register(two, 10);
-    expect(r.list()[0].formats).toEqual(['tfjs']);
+    expect(r.list()[0]?.formats).toEqual(['tfjs']);
     expect(() => r.register(one, Number.NaN)).toThrow(expect.objectContaining({ code: 'E_CONFIG', field: 'priority' }));
     expect(() => r.register({} as InferenceBackend)).toThrow(expect.objectContaining({ code: 'E_CONFIG', field: 'backend' }));
   });

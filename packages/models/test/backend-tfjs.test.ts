@@ -18,13 +18,13 @@ describe('tfjs backend: model sources', () => {
     const [c, h, w] = model.inputShape;
     const out = await session.run(model.input16.subarray(0, 2 * c * h * w), [2, c, h, w]);
     let diff = 0;
-    for (let i = 0; i < out.logits.length; i++) diff = Math.max(diff, Math.abs(out.logits[i] - model.logits16[i]));
+    for (let i = 0; i < out.logits.length; i++) diff = Math.max(diff, Math.abs(out.logits[i]! - model.logits16[i]!));
     expect(diff).toBeLessThanOrEqual(1e-5);
     await session.dispose();
     // The caller's in-memory model is not disposed by a session that merely borrowed it.
     const borrowed = await backend.createSession({ format: 'tfjs', model: model.tfjs });
     await borrowed.dispose();
-    expect(() => model.tfjs.getWeights()[0].dataSync()).not.toThrow();
+    expect(() => model.tfjs.getWeights()[0]!.dataSync()).not.toThrow();
   }, 120_000);
 
   it('rejects ONNX sources and objects that are not models', async () => {

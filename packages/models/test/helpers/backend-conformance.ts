@@ -51,12 +51,12 @@ export function seededInput(length: number, seed: number): Float32Array {
 }
 
 /** NCHW → NHWC with plain loops: the reference must not share code with any backend's transpose. */
-export function nchwToNhwc(data: Float32Array, [n, c, h, w]: readonly number[]): Float32Array {
+export function nchwToNhwc(data: Float32Array, [n, c, h, w]: readonly [number, number, number, number]): Float32Array {
   const out = new Float32Array(data.length);
   for (let b = 0; b < n; b++)
     for (let ch = 0; ch < c; ch++)
       for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + ch] = data[((b * c + ch) * h + y) * w + x];
+        for (let x = 0; x < w; x++) out[((b * h + y) * w + x) * c + ch] = data[((b * c + ch) * h + y) * w + x]!;
   return out;
 }
 
@@ -68,28 +68,28 @@ const cache = new Map<string, Promise<ConformanceModel>>();
  */
 export function conformanceModel(architecture: string, inputChannels: 1 | 3 = 1): Promise<ConformanceModel> {
   const key = `${architecture}/${inputChannels}`;
-  let pending = cache.get(key);
-  if (!pending) {
-    pending = (async () => {
-      const tf = await loadTf();
-      // tfjs's wasm backend (XNNPACK) is ~20x faster than its pure-JS cpu backend; the reference does not depend on it.
-      await import('@tensorflow/tfjs-backend-wasm');
-      if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend unavailable');
-      const modelConfig = { architecture, inputChannels };
-      const tfjs = await buildModel(modelConfig, {}, { seed: 7 });
-      calibrateBatchNorm(tfjs, tf, { batches: 1, batchSize: 4, seed: 3 });
-      const onnx = exportOnnx(tfjs, createModelMetadata({ modelConfig, featureConfig: {}, untrained: true }));
-      const [, h, w, c] = tfjs.inputs[0].shape as number[];
-      const shape = [16, c, h, w] as const;
-      const input16 = seededInput(16 * c * h * w, 11);
-      const out = tf.tidy(() => tfjs.predict(tf.tensor4d(nchwToNhwc(input16, shape), [16, h, w, c])) as Tf.Tensor);
-      const logits16 = (await out.data()) as Float32Array;
-      const numClasses = out.shape[1] as number;
-      out.dispose();
-      return { architecture, inputShape: [c, h, w] as const, tfjs, onnx, input16, logits16, numClasses };
-    })();
-    cache.set(key, pending);
-  }
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const pending = (async () => {
+    const tf = await loadTf();
+    // tfjs's wasm backend (XNNPACK) is ~20x faster than its pure-JS cpu backend; the reference does not depend on it.
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend unavailable');
+    const modelConfig = { architecture, inputChannels };
+    const tfjs = await buildModel(modelConfig, {}, { seed: 7 });
+    calibrateBatchNorm(tfjs, tf, { batches: 1, batchSize: 4, seed: 3 });
+    const onnx = exportOnnx(tfjs, createModelMetadata({ modelConfig, featureConfig: {}, untrained: true }));
+    const [, h, w, c] = tfjs.inputs[0]?.shape ?? [];
+    if (typeof h !== 'number' || typeof w !== 'number' || typeof c !== 'number') throw new Error(`${architecture}: input shape is not fixed NHWC`);
+    const shape = [16, c, h, w] as const;
+    const input16 = seededInput(16 * c * h * w, 11);
+    const out = tf.tidy(() => tfjs.predict(tf.tensor4d(nchwToNhwc(input16, shape), [16, h, w, c])) as Tf.Tensor);
+    const logits16 = (await out.data()) as Float32Array;
+    const numClasses = out.shape[1] as number;
+    out.dispose();
+    return { architecture, inputShape: [c, h, w] as const, tfjs, onnx, input16, logits16, numClasses };
+  })();
+  cache.set(key, pending);
   return pending;
 }
 
@@ -105,7 +105,7 @@ export interface ConformanceOptions {
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!)); // b shorter: NaN, which fails the bound
   return m;
 }
 
