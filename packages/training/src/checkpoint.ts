@@ -106,7 +106,9 @@ export function decodeCheckpoint(bytes: Uint8Array, name = CHECKPOINT_FILE): Tra
     floats.push(new Float32Array(bytes.slice(offset, offset + n * 4).buffer));
     offset += n * 4;
   }
-  const named = (w: { name: string; shape: number[]; ref: number }): NamedArray => ({ name: w.name, shape: w.shape, data: floats[w.ref]! });
+  // The refs come from the file: one naming no stored array is a corrupt checkpoint, not an undefined weight later.
+  const floatsAt = (ref: number, what: string): Float32Array => floats[ref] ?? bad(`${what} refers to array ${ref} of ${floats.length}`);
+  const named = (w: { name: string; shape: number[]; ref: number }): NamedArray => ({ name: w.name, shape: w.shape, data: floatsAt(w.ref, `weight ${w.name}`) });
   const { arrayLengths: _lengths, ...rest } = header;
   return {
     ...rest,
@@ -114,7 +116,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name = CHECKPOINT_FILE): Tra
     bestWeights: header.bestWeights.map(named),
     optimizer: {
       step: header.optimizer.step,
-      moments: Object.fromEntries(Object.entries(header.optimizer.moments).map(([k, r]) => [k, { m: floats[r.m]!, v: floats[r.v]! }])),
+      moments: Object.fromEntries(Object.entries(header.optimizer.moments).map(([k, r]) => [k, { m: floatsAt(r.m, `moment ${k}`), v: floatsAt(r.v, `moment ${k}`) }])),
     },
   };
 }

@@ -32,7 +32,7 @@ function randomBatch(n: number, size: number, classes: number, seed: number, cha
     const a = b % classes;
     const c = (b + 1) % classes;
     y[b * classes + a] = 0.7;
-    y[b * classes + c] += 0.3;
+    y[b * classes + c]! += 0.3;
     hard[b] = a;
     w[b] = (1 + b) / ((n * (n + 1)) / 2);
   }

@@ -52,7 +52,7 @@ describe('NoiseClassifierService.train (the seed Quick Start 2)', () => {
     expect(readdirSync(join(dir, 'tfjs')).sort()).toEqual(['model.json', 'weights.bin']);
     const reloaded = await NoiseClassifierService.create({ modelPath: join(dir, 'noise_classifier.onnx'), runtime: nodeRuntime });
     const again = await reloaded.classify(generateSyntheticClip('white_noise', { seed: 999, sampleRate: 16_000, durationSeconds: 1.5 }).samples, 16_000);
-    expect(again.probabilities.white_noise).toBeCloseTo(white.probabilities.white_noise, 5);
+    expect(again.probabilities.white_noise).toBeCloseTo(white.probabilities.white_noise!, 5);
     await Promise.all([service.dispose(), reloaded.dispose()]);
   }, 240_000);
 });

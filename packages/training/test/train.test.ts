@@ -215,6 +215,13 @@ describe('Trainer', () => {
     expect(back.history).toEqual(ckpt.history);
     expect(() => decodeCheckpoint(new Uint8Array(20))).toThrow(/not a training checkpoint/);
     expect(() => decodeCheckpoint(encodeCheckpoint(ckpt).subarray(0, 40))).toThrow();
+    // A header naming an array the file does not hold (same length, so the rest of the file stays intact).
+    const bytes = encodeCheckpoint(ckpt);
+    const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    const header = new TextDecoder().decode(bytes.subarray(12, 12 + headerLength));
+    expect(header).toContain('"ref":0');
+    bytes.set(new TextEncoder().encode(header.replace('"ref":0', '"ref":7')), 12);
+    expect(() => decodeCheckpoint(bytes)).toThrow(expect.objectContaining({ code: 'E_MODEL_FORMAT', received: 'weight w refers to array 7 of 3' }));
   });
 });
 
