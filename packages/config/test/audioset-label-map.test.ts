@@ -15,7 +15,8 @@ function readCsv(): { index: number; mid: string; name: string }[] {
     .map((line) => {
       const match = /^(\d+),([^,]+),"([^"]*)"$/.exec(line);
       if (!match) throw new Error(`unexpected csv line: ${line}`);
-      return { index: Number(match[1]), mid: match[2], name: match[3] };
+      // All three groups are mandatory, so a match has them.
+      return { index: Number(match[1]), mid: match[2]!, name: match[3]! };
     });
 }
 
@@ -44,7 +45,7 @@ describe('AudioSet classes and the label map', () => {
       for (const c of entry.classes) {
         const row = csv[c.index];
         expect(row, `${entry.label}: index ${c.index}`).toBeDefined();
-        expect({ mid: c.mid, name: c.name }, `${entry.label}: class ${c.index}`).toEqual({ mid: row.mid, name: row.name });
+        expect({ mid: c.mid, name: c.name }, `${entry.label}: class ${c.index}`).toEqual({ mid: row?.mid, name: row?.name });
         expect(c.weight > 0 && c.weight <= 1, `${entry.label}: weight ${c.weight} of ${c.name}`).toBe(true);
       }
     }
