@@ -40,10 +40,11 @@ export async function decodeWithWebAudio(data: ArrayBuffer | Uint8Array): Promis
       cause: error,
     });
   }
+  // Every channel of an AudioBuffer holds exactly buffer.length samples.
   const samples = new Float32Array(buffer.length);
   for (let c = 0; c < buffer.numberOfChannels; c++) {
     const channel = buffer.getChannelData(c);
-    for (let i = 0; i < samples.length; i++) samples[i] += channel[i] / buffer.numberOfChannels;
+    for (let i = 0; i < samples.length; i++) samples[i]! += channel[i]! / buffer.numberOfChannels;
   }
   return { samples, sampleRate: buffer.sampleRate, channels: buffer.numberOfChannels, durationSeconds: buffer.duration };
 }
