@@ -76,7 +76,13 @@ export async function startStaticServer(options: { dirs: string[]; port?: number
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const args = process.argv.slice(2);
-  const get = (name: string, fallback: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
+  const get = (name: string, fallback: string): string => {
+    const at = args.indexOf(`--${name}`);
+    if (at < 0) return fallback;
+    const value = args[at + 1];
+    if (value === undefined) throw new Error(`--${name} needs a value`);
+    return value;
+  };
   const here = path.dirname(fileURLToPath(import.meta.url));
   const s = await startStaticServer({ dirs: [path.resolve(get('dir', path.join(here, 'dist')))], port: Number(get('port', '8080')) });
   console.log(`demo at ${s.url}`);
