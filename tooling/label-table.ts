@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AUDIOSET_LABEL_MAP, NOISE_CATEGORIES, type LabelSource } from '@noise-classifier/config';
+import { AUDIOSET_LABEL_MAP, NOISE_CATEGORIES, NoiseClassifierError, type LabelSource } from '@noise-classifier/config';
 import { readOnnxModelInfo } from '@noise-classifier/models';
 import { sharedDatasetPath } from './shared-data';
 
@@ -41,12 +41,20 @@ export function defaultModelSources(modelPath = DEFAULT_MODEL): Record<string, D
 export function readLabelTableInput(): LabelTableInput {
   const realClips: Record<string, Record<string, number>> = {};
   for (const dataset of DATASETS) {
-    const lines = readFileSync(sharedDatasetPath(`${dataset}/manifest.csv`), 'utf8').trim().split(/\r?\n/);
-    const column = lines[0]!.split(',').indexOf('label');
-    for (const line of lines.slice(1)) {
-      const label = line.split(',')[column]!;
+    const manifest = sharedDatasetPath(`${dataset}/manifest.csv`);
+    const [header = '', ...rows] = readFileSync(manifest, 'utf8').trim().split(/\r?\n/);
+    const column = header.split(',').indexOf('label');
+    rows.forEach((row, i) => {
+      const label = column < 0 ? undefined : row.split(',')[column];
+      if (!label) {
+        throw new NoiseClassifierError('E_DATASET', `${manifest}: row ${i + 2} has no label`, {
+          field: 'label',
+          expected: 'a header with a label column and a label in every row',
+          received: column < 0 ? `header ${header}` : row,
+        });
+      }
       (realClips[label] ??= {})[dataset] = (realClips[label]?.[dataset] ?? 0) + 1;
-    }
+    });
   }
   const measured = (JSON.parse(readFileSync(MEASURED, 'utf8')) as { rows: LabelTableInput['measured'] }).rows;
   return { defaultModel: defaultModelSources(), realClips, measured };

@@ -16,8 +16,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataset = path.resolve(root, '..', 'shared', 'datasets', 'esc50_fold4');
 const out = process.argv[2] ?? '/tmp/esc50_fold4_by_source.csv';
 
-const [header, ...rows] = readFileSync(path.join(dataset, 'manifest.csv'), 'utf8').trim().split(/\r?\n/);
-const columns = header!.split(',');
+const [header = '', ...rows] = readFileSync(path.join(dataset, 'manifest.csv'), 'utf8').trim().split(/\r?\n/);
+const columns = header.split(',');
 const fileCol = columns.indexOf('file');
 const labelCol = columns.indexOf('label');
 const foldCol = columns.indexOf('fold');
@@ -30,18 +30,23 @@ const sourceId = (file: string) => {
   return match[1]!;
 };
 
-const cells = rows.map((r) => r.split(','));
+const cells = rows.map((row, i) => {
+  const c = row.split(',');
+  const [file, label] = [c[fileCol], c[labelCol]];
+  if (!file || !label) throw new Error(`manifest row ${i + 2} has no file or label: ${row}`);
+  return { c, file, label };
+});
 const sourcesByLabel = new Map<string, string[]>();
-for (const c of cells) {
-  const ids = sourcesByLabel.get(c[labelCol]!) ?? [];
-  if (!ids.includes(sourceId(c[fileCol]!))) ids.push(sourceId(c[fileCol]!));
-  sourcesByLabel.set(c[labelCol]!, ids);
+for (const { file, label } of cells) {
+  const ids = sourcesByLabel.get(label) ?? [];
+  if (!ids.includes(sourceId(file))) ids.push(sourceId(file));
+  sourcesByLabel.set(label, ids);
 }
 for (const ids of sourcesByLabel.values()) ids.sort();
-const lines = cells.map((c) => {
-  const rank = sourcesByLabel.get(c[labelCol]!)!.indexOf(sourceId(c[fileCol]!));
+const lines = cells.map(({ c, file, label }) => {
+  const rank = sourcesByLabel.get(label)!.indexOf(sourceId(file));
   const copy = [...c];
-  copy[fileCol] = path.join(dataset, c[fileCol]!);
+  copy[fileCol] = path.join(dataset, file);
   copy[foldCol] = rank % 2 === 0 ? '4' : '1';
   return copy.join(',');
 });
