@@ -17,10 +17,9 @@ import { parseManifest } from '../src/data/manifest';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
 import { sharedDatasetPath } from '../../../tooling/shared-data';
 import { audioSetOnlyModel } from '../test/helpers/audioset-model';
+import { benchArgs } from './bench-args';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce<[string, string][]>((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]?.startsWith('--') || all[i + 1] === undefined ? 'true' : all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 const DATASETS = (args.datasets ?? 'esc50_fold4,esc10,urbansound8k_22k').split(',');
 const FOLD = args.fold === undefined ? undefined : Number(args.fold);
 

@@ -23,10 +23,9 @@ import { parseManifest } from '../src/data/manifest';
 import { defaultModelPath } from '../src/node/index';
 import { NoiseClassifierService } from '../src/service/noise-classifier-service';
 import { sharedDatasetPath } from '../../../tooling/shared-data';
+import { benchArgs } from './bench-args';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce<[string, string][]>((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]?.startsWith('--') || all[i + 1] === undefined ? 'true' : all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 const RUNS = Number(args.runs ?? 50);
 const WARMUP = Number(args.warmup ?? 5);
 const THREADS = Number(args.threads ?? 2);
@@ -45,9 +44,10 @@ async function untrainedModel(architecture: string): Promise<string> {
   return path;
 }
 
+/** Median and 90th percentile of the timings (NaN when there are none, e.g. --runs 0). */
 function stats(times: number[]): { median: number; p90: number } {
   const s = [...times].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], p90: s[Math.min(s.length - 1, Math.round(0.9 * (s.length - 1)))] };
+  return { median: s[Math.floor(s.length / 2)] ?? NaN, p90: s[Math.min(s.length - 1, Math.round(0.9 * (s.length - 1)))] ?? NaN };
 }
 
 /** A persistent PyTorch process answering "run N" with N timings (bench/torch_classify_ref.py --serve). */

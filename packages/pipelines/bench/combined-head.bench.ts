@@ -33,10 +33,9 @@ import { combineHeadAndAudioSet } from '../src/audioset/combined-head';
 import { fitAudioSetCombiner, type CombinerExample } from '../src/audioset/fit-combiner';
 import { softmaxRows } from '../src/core/probabilities';
 import { sharedDatasetPath, sharedPretrainedPath } from '../../../tooling/shared-data';
+import { benchArgs } from './bench-args';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce<[string, string][]>((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]?.startsWith('--') || all[i + 1] === undefined ? 'true' : all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 
 interface Clip {
   dataset: string;
@@ -112,12 +111,12 @@ function trainHead(train: readonly Clip[], labels: readonly string[]) {
       const sum = e.reduce((a, v) => a + v, 0);
       e.forEach((p, c) => {
         const g = p / sum - (c === y[i] ? 1 : 0);
-        gb[c] += g;
-        for (let j = 0; j < d; j++) gw[j * k + c] += g * xi[j]!;
+        gb[c]! += g;
+        for (let j = 0; j < d; j++) gw[j * k + c]! += g * xi[j]!;
       });
     });
-    for (let i = 0; i < w.length; i++) w[i] -= lr * (gw[i]! / x.length + l2 * w[i]!);
-    for (let c = 0; c < k; c++) b[c] -= lr * (gb[c]! / x.length);
+    for (let i = 0; i < w.length; i++) w[i]! -= lr * (gw[i]! / x.length + l2 * w[i]!);
+    for (let c = 0; c < k; c++) b[c]! -= lr * (gb[c]! / x.length);
   }
   return (clip: Clip): Float32Array => {
     const xi = clip.embedding.map((v, j) => (v - mu[j]!) / sd[j]!);

@@ -32,10 +32,9 @@ import { createPrng } from '../src/synthetic/prng';
 import { generateSyntheticClip, mixAtSnr } from '../src/synthetic/synthetic-clips';
 import { sharedDatasetPath } from '../../../tooling/shared-data';
 import { audioSetOnlyModel } from '../test/helpers/audioset-model';
+import { benchArgs } from './bench-args';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce<[string, string][]>((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]?.startsWith('--') || all[i + 1] === undefined ? 'true' : all[i + 1]]] : acc), []),
-);
+const args = benchArgs();
 const CLIPS_PER_CLASS = Number(args['clips-per-class'] ?? 12);
 const TRIALS = Number(args.trials ?? 3);
 const RATE = Number(args.rate ?? 22_050);
@@ -103,7 +102,7 @@ function temporalFour(seconds: number): Float32Array {
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 async function main(): Promise<void> {
