@@ -25,7 +25,7 @@ export const DEPRECATIONS = {
   },
   NoiseClassifierTrainer: {
     code: 'NCV2_005',
-    replacement: 'the train() API of @noise-classifier/pipelines (or model.fit for a custom tfjs model)',
+    replacement: 'train() of @noise-classifier/training (a custom tfjs model as recipe.initialModel) or tfjs model.fit',
   },
   EmergencyNoiseDetector: {
     code: 'NCV2_006',

@@ -1,9 +1,13 @@
 import {
   NoiseClassifierError,
+  createAudioFeatureConfig,
   createTrainingConfig,
   describeValue,
   type TrainingConfig,
+  type TrainingDevice,
 } from '@noise-classifier/config';
+import { toWireHistory, type TrainingHistory } from '@noise-classifier/pipelines';
+import { reapplyLayers, train, type TrainingExamples } from '@noise-classifier/training';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { warnDeprecated, type DeprecationOptions } from './deprecation';
 
@@ -28,8 +32,15 @@ export interface NoiseClassifierTrainerOptions extends DeprecationOptions {
   readonly labels?: readonly string[];
 }
 
-/** Training options: any `TrainingConfig` field (camelCase or snake_case); used: numEpochs, batchSize, learningRate, earlyStoppingPatience. */
+/**
+ * Training options: any `TrainingConfig` field (camelCase or snake_case), as for `train()` of
+ * @noise-classifier/training (numEpochs, batchSize, learningRate, weightDecay, earlyStoppingPatience, seed,
+ * classWeighting…) except `device`: the trainer keeps the active tfjs backend.
+ */
 export type LegacyTrainingConfig = Partial<TrainingConfig> | Record<string, unknown>;
+
+/** Architecture name of a caller's model in the training run's metadata. */
+export const CUSTOM_ARCHITECTURE = 'custom_feature_vector';
 
 async function loadTf(): Promise<Tf> {
   try {
@@ -47,12 +58,13 @@ async function loadTf(): Promise<Tf> {
 /**
  * The seed's `NoiseClassifierTrainer(model)` for custom models (its "Advanced Usage"): trains any tfjs
  * `LayersModel` that maps a fixed-length feature vector `[batch, inputDim]` to class scores `[batch, numClasses]`
- * (logits, or probabilities when the last layer is a softmax). It is a thin `model.fit` loop with Adam, the
- * config's epochs / batch size / learning rate and early stopping on validation loss; spectrogram models train
- * with the pipelines trainer instead.
+ * (logits, or probabilities when the last layer is a softmax). It runs `train(recipe)` of
+ * @noise-classifier/training, like the CLI, the server's jobs and the service: each vector is a 1×D model window,
+ * the model is trained in place (see `windowInputModel`), with the recipe's AdamW, seeded shuffling and dropout,
+ * early stopping on validation loss and the best validation epoch's weights kept.
  *
- * @deprecated Train with `@noise-classifier/pipelines` (`service.train(...)`) for spectrogram models, or call
- * `model.compile` + `model.fit` from tfjs directly for a custom model. Warning code NCV2_005.
+ * @deprecated Train with `train()` of @noise-classifier/training (spectrogram models, or a custom model as
+ * `recipe.initialModel`), or call `model.compile` + `model.fit` from tfjs directly. Warning code NCV2_005.
  */
 export class NoiseClassifierTrainer {
   /** The model being trained (the same object that was passed in). */
@@ -60,6 +72,8 @@ export class NoiseClassifierTrainer {
   readonly inputDim: number;
   readonly numClasses: number;
   private readonly labelNames?: readonly string[];
+  /** Built on the first `train` call and reused, so the model's layers are re-applied once. */
+  private windowModel?: WindowInputModel;
 
   constructor(model: tfTypes.LayersModel, options: NoiseClassifierTrainerOptions = {}) {
     warnDeprecated('NoiseClassifierTrainer', options);
@@ -85,64 +99,58 @@ export class NoiseClassifierTrainer {
    */
   async train(trainSet: LegacyTrainingSet, valSet?: LegacyTrainingSet, config: LegacyTrainingConfig = {}): Promise<LegacyTrainingHistory> {
     const cfg = createTrainingConfig(config);
+    const trainExamples = this.toExamples(trainSet, 'train_dataset');
+    const valExamples = valSet === undefined ? null : this.toExamples(valSet, 'val_dataset');
     const tf = await loadTf();
-    const train = this.toTensors(tf, trainSet, 'train_dataset');
-    const val = valSet === undefined ? undefined : this.toTensors(tf, valSet, 'val_dataset');
+    this.windowModel ??= windowInputModel(tf, this.model, this.inputDim);
+    const network = this.windowModel;
+    network.copyIn();
     try {
-      this.model.compile({
-        optimizer: tf.train.adam(cfg.learningRate),
-        loss: this.outputsProbabilities()
-          ? 'categoricalCrossentropy'
-          : (yTrue: tfTypes.Tensor, yPred: tfTypes.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
-        metrics: ['accuracy'],
-      });
-      const callbacks =
-        val !== undefined && cfg.earlyStoppingPatience > 0
-          ? [tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: cfg.earlyStoppingPatience })]
-          : [];
-      const fitted = await this.model.fit(train.x, train.y, {
-        epochs: cfg.numEpochs,
-        batchSize: cfg.batchSize,
-        shuffle: true,
-        verbose: 0,
-        callbacks,
-        ...(val === undefined ? {} : { validationData: [val.x, val.y] as [tfTypes.Tensor, tfTypes.Tensor] }),
-      });
-      const series = (key: string): number[] => (fitted.history[key] ?? []).map((v) => Number(v));
-      return {
-        train_loss: series('loss'),
-        train_acc: series('acc').length > 0 ? series('acc') : series('accuracy'),
-        val_loss: series('val_loss'),
-        val_acc: series('val_acc').length > 0 ? series('val_acc') : series('val_accuracy'),
-      };
+      // The run's weights live in the caller's model (shared layers); its ONNX export and report are not needed here.
+      const run = await train(
+        {
+          train: trainExamples,
+          validation: valExamples,
+          config: { ...cfg, device: deviceOfActiveBackend(tf) },
+          initialModel: network.model,
+          model: { architecture: CUSTOM_ARCHITECTURE },
+          // Describes the window shape in the run's metadata; the vectors come from the caller's own front end.
+          featureConfig: createAudioFeatureConfig({ spectrogramHeight: 1, spectrogramWidth: this.inputDim }),
+        },
+        { platform: { tf } },
+      );
+      return legacyHistory(run.history, valExamples !== null);
     } finally {
-      tf.dispose([train.x, train.y, ...(val ? [val.x, val.y] : [])]);
+      // Also after a failed run: the output layer then holds the same epoch's weights as the layers below it.
+      network.copyOut();
     }
   }
 
   /** Class probabilities `[rows][numClasses]` for feature vectors (softmax applied to logit outputs). */
   async predict(features: readonly ArrayLike<number>[]): Promise<number[][]> {
+    const rows = this.featureRows(features, 'features');
     const tf = await loadTf();
-    const x = this.featureTensor(tf, features, 'features');
+    const x = tf.tensor2d(concatRows(rows, this.inputDim), [rows.length, this.inputDim]);
     try {
       const probabilities = tf.tidy(() => {
         const out = this.model.predict(x) as tfTypes.Tensor;
         return this.outputsProbabilities() ? out.clone() : tf.softmax(out);
       });
-      const rows = (await probabilities.array()) as number[][];
+      const result = (await probabilities.array()) as number[][];
       probabilities.dispose();
-      return rows;
+      return result;
     } finally {
       x.dispose();
     }
   }
 
   private outputsProbabilities(): boolean {
-    const last = this.model.layers[this.model.layers.length - 1];
-    return (last?.getConfig() as { activation?: unknown } | undefined)?.activation === 'softmax';
+    const last = this.model.outputs[0]?.sourceLayer;
+    return last !== undefined && isSoftmax(last);
   }
 
-  private toTensors(tf: Tf, set: LegacyTrainingSet, name: string): { x: tfTypes.Tensor2D; y: tfTypes.Tensor2D } {
+  /** A set as `train`'s in-memory examples: each vector one 1×1×D window (NCHW), labels as class indices. */
+  private toExamples(set: LegacyTrainingSet, name: string): TrainingExamples {
     if (typeof set !== 'object' || set === null || !Array.isArray(set.features) || !Array.isArray(set.labels)) {
       throw new NoiseClassifierError('E_DATASET', `${name} must have features and labels`, {
         field: name,
@@ -157,13 +165,17 @@ export class NoiseClassifierTrainer {
         received: `${set.labels.length}`,
       });
     }
-    const indices = set.labels.map((label, i) => this.labelIndex(label, `${name}.labels[${i}]`));
-    const x = this.featureTensor(tf, set.features, `${name}.features`);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(indices, 'int32'), this.numClasses).toFloat() as tfTypes.Tensor2D);
-    return { x, y };
+    const labels = set.labels.map((label, i) => this.labelIndex(label, `${name}.labels[${i}]`));
+    return {
+      inputs: this.featureRows(set.features, `${name}.features`),
+      labels,
+      classNames: this.labelNames ?? Array.from({ length: this.numClasses }, (_, i) => `class_${i}`),
+      inputShape: [1, 1, this.inputDim],
+    };
   }
 
-  private featureTensor(tf: Tf, features: readonly ArrayLike<number>[], field: string): tfTypes.Tensor2D {
+  /** Checked copies of the feature vectors (each `inputDim` finite numbers). */
+  private featureRows(features: readonly ArrayLike<number>[], field: string): Float32Array[] {
     if (!Array.isArray(features) || features.length === 0) {
       throw new NoiseClassifierError('E_DATASET', `${field} must be a non-empty list of feature vectors`, {
         field,
@@ -171,8 +183,7 @@ export class NoiseClassifierTrainer {
         received: describeValue(features),
       });
     }
-    const flat = new Float32Array(features.length * this.inputDim);
-    features.forEach((row, r) => {
+    return features.map((row, r) => {
       if (row === null || typeof row !== 'object' || typeof row.length !== 'number' || row.length !== this.inputDim) {
         throw new NoiseClassifierError('E_MODEL_MISMATCH', `${field}[${r}] does not fit the model input`, {
           field: `${field}[${r}]`,
@@ -180,6 +191,7 @@ export class NoiseClassifierTrainer {
           received: describeValue(row),
         });
       }
+      const out = new Float32Array(this.inputDim);
       for (let c = 0; c < this.inputDim; c++) {
         const v = row[c];
         if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -189,10 +201,10 @@ export class NoiseClassifierTrainer {
             received: describeValue(v),
           });
         }
-        flat[r * this.inputDim + c] = v;
+        out[c] = v;
       }
+      return out;
     });
-    return tf.tensor2d(flat, [features.length, this.inputDim]);
   }
 
   private labelIndex(label: number | string, field: string): number {
@@ -210,6 +222,76 @@ export class NoiseClassifierTrainer {
       received: describeValue(label),
     });
   }
+}
+
+/** The caller's model behind a window input, and how to keep a replaced output layer in step with the original. */
+export interface WindowInputModel {
+  /** Input NHWC `[batch, 1, inputDim, 1]`, output logits `[batch, numClasses]`. */
+  readonly model: tfTypes.LayersModel;
+  /** Before training: the original output layer's weights into its linear twin (if there is one). */
+  copyIn(): void;
+  /** After training: the twin's weights back into the original output layer (if there is one). */
+  copyOut(): void;
+}
+
+/**
+ * `model` as `train` sees it: a 1×D window (NHWC `[batch, 1, D, 1]`), flattened, then the model's own layers
+ * re-applied (`reapplyLayers`), so they and their weights are shared and training this trains `model`. `train`
+ * fits logits, so a softmax at the output is left out: a `Softmax`/`Activation` layer is skipped, any other layer
+ * with a softmax activation (a Dense head) gets a linear twin whose weights `copyIn` / `copyOut` carry across.
+ */
+export function windowInputModel(tf: Tf, model: tfTypes.LayersModel, inputDim: number): WindowInputModel {
+  const input = tf.input({ shape: [1, inputDim, 1], name: 'feature_window' });
+  const vector = tf.layers.flatten({ name: 'feature_vector' }).apply(input) as tfTypes.SymbolicTensor;
+  const [from] = model.inputs;
+  const [output] = model.outputs;
+  if (from === undefined || output === undefined) throw new Error('internal: modelShapes checked one input and one output');
+  const reapplied = (to: tfTypes.SymbolicTensor) => (to === from ? vector : reapplyLayers(tf, model, from, to, vector));
+  const last = output.sourceLayer;
+  const none = () => {};
+  if (!isSoftmax(last)) {
+    return { model: tf.model({ inputs: input, outputs: reapplied(output) }), copyIn: none, copyOut: none };
+  }
+  const lastInput = last.inboundNodes[0]?.inputTensors[0];
+  if (lastInput === undefined) throw new Error(`internal: output layer ${last.name} has no input`);
+  if (last.getClassName() === 'Softmax' || last.getClassName() === 'Activation') {
+    return { model: tf.model({ inputs: input, outputs: reapplied(lastInput) }), copyIn: none, copyOut: none };
+  }
+  const { batchInputShape: _b, inputShape: _i, ...config } = last.getConfig();
+  const Layer = last.constructor as new (args: tfTypes.serialization.ConfigDict) => tfTypes.layers.Layer;
+  const twin = new Layer({ ...config, activation: 'linear', name: `${last.name}_logits` });
+  const logits = twin.apply(reapplied(lastInput)) as tfTypes.SymbolicTensor;
+  return {
+    model: tf.model({ inputs: input, outputs: logits }),
+    copyIn: () => twin.setWeights(last.getWeights()),
+    copyOut: () => last.setWeights(twin.getWeights()),
+  };
+}
+
+/** A softmax layer, or a layer with a softmax activation: the model outputs probabilities. */
+function isSoftmax(layer: tfTypes.layers.Layer): boolean {
+  return layer.getClassName() === 'Softmax' || layer.getConfig().activation === 'softmax';
+}
+
+/**
+ * The old trainer trained on whichever tfjs backend was active; `train` makes the config's `device` current, so
+ * name the active one ('auto' keeps tfjs-node and falls back to wasm or cpu for others, e.g. webgl).
+ */
+function deviceOfActiveBackend(tf: Tf): TrainingDevice {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu' ? backend : 'auto';
+}
+
+/** The seed's history keys; without validation data its validation series are empty (train() records NaN). */
+function legacyHistory(history: TrainingHistory, validated: boolean): LegacyTrainingHistory {
+  const wire = toWireHistory(history);
+  return validated ? wire : { ...wire, val_loss: [], val_acc: [] };
+}
+
+function concatRows(rows: readonly Float32Array[], width: number): Float32Array {
+  const flat = new Float32Array(rows.length * width);
+  rows.forEach((row, r) => flat.set(row, r * width));
+  return flat;
 }
 
 function modelShapes(model: unknown): { inputDim: number; numClasses: number } {

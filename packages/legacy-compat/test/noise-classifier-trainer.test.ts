@@ -1,9 +1,10 @@
-import { isNoiseClassifierError } from '@noise-classifier/config';
+import { createAudioFeatureConfig, isNoiseClassifierError } from '@noise-classifier/config';
+import { train } from '@noise-classifier/training';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silenceDeprecations } from '../src/deprecation';
-import { NoiseClassifierTrainer } from '../src/noise-classifier-trainer';
+import { CUSTOM_ARCHITECTURE, NoiseClassifierTrainer, windowInputModel } from '../src/noise-classifier-trainer';
 
 /** The seed's CustomNoiseClassifier MLP, in tfjs. */
 function mlp(inputDim: number, numClasses: number, lastActivation?: 'softmax'): tf.Sequential {
@@ -35,6 +36,11 @@ function clusters(perClass: number, dim: number, seed: number) {
   return { features, labels };
 }
 
+/** Every weight of the model as raw float32 bytes, in layer order. */
+function weightBytes(model: tf.LayersModel): Buffer {
+  return Buffer.concat(model.getWeights().map((w) => Buffer.from((w.dataSync() as Float32Array).slice().buffer)));
+}
+
 describe('NoiseClassifierTrainer (custom tfjs model)', () => {
   beforeAll(async () => {
     silenceDeprecations();
@@ -54,7 +60,7 @@ describe('NoiseClassifierTrainer (custom tfjs model)', () => {
     expect(Object.keys(history).sort()).toEqual(['train_acc', 'train_loss', 'val_acc', 'val_loss']);
     expect(history.train_loss).toHaveLength(8);
     expect(history.val_acc).toHaveLength(8);
-    expect(history.train_loss[7]).toBeLessThan(history.train_loss[0]);
+    expect(history.train_loss[7]).toBeLessThan(history.train_loss[0]!);
     const after = await trainer.predict(val.features);
     const accuracy = (rows: number[][]) =>
       rows.filter((p, i) => p.indexOf(Math.max(...p)) === val.labels[i]).length / rows.length;
@@ -67,14 +73,51 @@ describe('NoiseClassifierTrainer (custom tfjs model)', () => {
     model.dispose();
   });
 
-  it('takes label names and a softmax head', async () => {
+  it('takes label names and a softmax head (trained through its logits, the weights back in the head)', async () => {
     const model = mlp(6, 3, 'softmax');
     const trainer = new NoiseClassifierTrainer(model, { labels: ['a', 'b', 'c'] });
     const { features, labels } = clusters(10, 6, 3);
-    const history = await trainer.train({ features, labels: labels.map((l) => 'abc'[l]) }, undefined, { numEpochs: 2 });
-    expect(history.train_loss).toHaveLength(2);
+    const before = await trainer.predict(features);
+    const history = await trainer.train({ features, labels: labels.map((l) => 'abc'[l]!) }, undefined, { numEpochs: 3, learningRate: 1e-2 });
+    expect(history.train_loss).toHaveLength(3);
     expect(history.val_loss).toEqual([]);
+    expect(history.train_loss[2]).toBeLessThan(history.train_loss[0]!);
+    const after = await trainer.predict(features);
+    const crossEntropy = (rows: number[][]) => rows.reduce((sum, p, i) => sum - Math.log(Math.max(p[labels[i]!]!, 1e-7)), 0) / rows.length;
+    expect(crossEntropy(after)).toBeLessThan(crossEntropy(before));
+    for (const row of after) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     model.dispose();
+  });
+
+  it('trains through train(recipe) of @noise-classifier/training: the same weights and history as that call', async () => {
+    const viaTrainer = mlp(12, 3);
+    const viaRecipe = mlp(12, 3);
+    viaRecipe.setWeights(viaTrainer.getWeights());
+    const start = weightBytes(viaTrainer);
+    const trainSet = clusters(10, 12, 4);
+    const valSet = clusters(4, 12, 5);
+    const config = { numEpochs: 3, batchSize: 8, learningRate: 1e-2, seed: 11 };
+
+    const history = await new NoiseClassifierTrainer(viaTrainer).train(trainSet, valSet, config);
+    // The same run spelled as a recipe: every vector a 1×1×12 window, the model behind a window input, the active
+    // backend as the device.
+    const examples = (set: { features: Float32Array[]; labels: number[] }) =>
+      ({ inputs: set.features, labels: set.labels, classNames: ['class_0', 'class_1', 'class_2'], inputShape: [1, 1, 12] as const });
+    const run = await train({
+      train: examples(trainSet),
+      validation: examples(valSet),
+      config: { ...config, device: 'wasm' },
+      initialModel: windowInputModel(tf, viaRecipe, 12).model,
+      model: { architecture: CUSTOM_ARCHITECTURE },
+      featureConfig: createAudioFeatureConfig({ spectrogramHeight: 1, spectrogramWidth: 12 }),
+    });
+
+    expect(Buffer.compare(weightBytes(viaTrainer), start)).not.toBe(0);
+    expect(Buffer.compare(weightBytes(viaTrainer), weightBytes(viaRecipe))).toBe(0);
+    expect(history).toEqual({ train_loss: run.history.trainLoss, train_acc: run.history.trainAcc, val_loss: run.history.valLoss, val_acc: run.history.valAcc });
+    expect(run.metadata.modelConfig.architecture).toBe(CUSTOM_ARCHITECTURE);
+    viaTrainer.dispose();
+    viaRecipe.dispose();
   });
 
   it('rejects bad models and data with clear errors', async () => {

@@ -4,7 +4,7 @@ import { CLASSES, syntheticSplits, type FeatureSet } from './05-custom-model.dat
 
 await tf.setBackend('wasm'); // WebAssembly: several times faster than the pure-JS 'cpu' backend
 
-// The same MLP, trained with tfjs directly: compile + fit is all the old trainer did for a custom model.
+// The same MLP, trained with tfjs directly: compile + fit, no wrapper needed for a custom model.
 const model = tf.sequential({
   layers: [
     tf.layers.dense({ inputShape: [80], units: 512, activation: 'relu' }),
@@ -31,6 +31,6 @@ const history = await model.fit(trainXY.x, trainXY.y, { epochs: 15, batchSize: 8
 const predicted = (model.predict(asTensors(test).x) as tf.Tensor).argMax(1).arraySync() as number[];
 const correct = predicted.filter((p, i) => p === test.labels[i]).length;
 const loss = history.history.loss as number[];
-console.log(`loss fell: ${loss.at(-1)! < loss[0]}`);
+console.log(`loss fell: ${loss.at(-1)! < loss[0]!}`);
 // Training is not seeded here, so the exact count varies from run to run; print what any good run shows.
 console.log(`held-out accuracy ≥ 90%: ${correct / test.labels.length >= 0.9}`);

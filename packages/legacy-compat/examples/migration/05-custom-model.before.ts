@@ -30,6 +30,6 @@ const history = await trainer.train(train, val, { num_epochs: 15, batch_size: 8,
 
 const probabilities = await trainer.predict(test.features);
 const correct = probabilities.filter((p, i) => p.indexOf(Math.max(...p)) === test.labels[i]).length;
-console.log(`loss fell: ${history.train_loss.at(-1)! < history.train_loss[0]}`);
+console.log(`loss fell: ${history.train_loss.at(-1)! < history.train_loss[0]!}`);
 // Training is not seeded here, so the exact count varies from run to run; print what any good run shows.
 console.log(`held-out accuracy ≥ 90%: ${correct / test.labels.length >= 0.9}`);

@@ -41,13 +41,13 @@ function syntheticSet(clipsPerClass: number, seed: number): FeatureSet {
 /** Train / validation / test sets, standardised with the training set's mean and spread (MFCCs span ±hundreds). */
 export function syntheticSplits(): { train: FeatureSet; val: FeatureSet; test: FeatureSet } {
   const [train, val, test] = [syntheticSet(6, 1), syntheticSet(3, 2), syntheticSet(4, 3)];
-  const dim = train.features[0].length;
-  const mean = new Float32Array(dim);
-  const spread = new Float32Array(dim);
-  for (const f of train.features) f.forEach((v, d) => (mean[d] += v / train.features.length));
-  for (const f of train.features) f.forEach((v, d) => (spread[d] += (v - mean[d]) ** 2 / train.features.length));
+  const n = train.features.length;
+  const mean = new Float32Array(train.features[0]!.length); // 80: every vector has the same length
+  const spread = new Float32Array(mean.length);
+  for (const f of train.features) f.forEach((v, d) => (mean[d]! += v / n));
+  for (const f of train.features) f.forEach((v, d) => (spread[d]! += (v - mean[d]!) ** 2 / n));
   for (const set of [train, val, test]) {
-    for (const f of set.features) f.forEach((v, d) => (f[d] = (v - mean[d]) / (Math.sqrt(spread[d]) + 1e-6)));
+    for (const f of set.features) f.forEach((v, d) => (f[d] = (v - mean[d]!) / (Math.sqrt(spread[d]!) + 1e-6)));
   }
   return { train, val, test };
 }
