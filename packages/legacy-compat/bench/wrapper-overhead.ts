@@ -20,7 +20,12 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 
 function stats(samples: number[]): { median: number; p90: number } {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], p90: sorted[Math.floor(sorted.length * 0.9)] };
+  const quantile = (q: number) => {
+    const value = sorted[Math.floor(sorted.length * q)];
+    if (value === undefined) throw new Error(`no samples to time (BENCH_RUNS=${RUNS})`);
+    return value;
+  };
+  return { median: quantile(0.5), p90: quantile(0.9) };
 }
 
 /** Times two calls alternately (A, B, A, B…) so machine load hits both alike; prints both and B/A. */
@@ -67,8 +72,7 @@ try {
   console.log('NoiseClassifierTrainer: seed MLP 80→512→256→5, 30 vectors, 15 epochs, batch 8');
   const x = Array.from({ length: 30 }, (_, i) => Float32Array.from({ length: 80 }, (_, d) => Math.sin(i * 7 + d) + (d % 5 === i % 5 ? 1 : 0)));
   const y = Array.from({ length: 30 }, (_, i) => i % 5);
-  const seconds: Record<string, number> = {};
-  for (const backend of ['wasm', 'cpu']) {
+  const trainSeconds = async (backend: 'wasm' | 'cpu'): Promise<number> => {
     await tf.setBackend(backend);
     const model = tf.sequential({
       layers: [
@@ -81,11 +85,14 @@ try {
     });
     const t0 = performance.now();
     await new NoiseClassifierTrainer(model).train({ features: x, labels: y }, undefined, { num_epochs: 15, batch_size: 8, learning_rate: 1e-3 });
-    seconds[backend] = (performance.now() - t0) / 1000;
-    console.log(`  tfjs '${backend}' backend: ${seconds[backend].toFixed(2)} s`);
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`  tfjs '${backend}' backend: ${seconds.toFixed(2)} s`);
     model.dispose();
-  }
-  console.log(`  ratio cpu / wasm: ${(seconds.cpu / seconds.wasm).toFixed(1)}`);
+    return seconds;
+  };
+  const wasmSeconds = await trainSeconds('wasm');
+  const cpuSeconds = await trainSeconds('cpu');
+  console.log(`  ratio cpu / wasm: ${(cpuSeconds / wasmSeconds).toFixed(1)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -41,7 +41,7 @@ describe('telling audio files from raw float32 PCM', () => {
     for (let n = 0; n < 20_000; n++) {
       // Native byte order is little-endian on every machine Node runs on here; float32Bytes is the portable form.
       const bytes = new Uint8Array(Float32Array.from({ length: 512 }, rand).buffer);
-      if (bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0) syncs++;
+      if (bytes[0] === 0xff && (bytes[1]! & 0xe0) === 0xe0) syncs++;
       if (looksLikeAudioFile(bytes)) mistaken++;
     }
     expect(syncs).toBeGreaterThan(0); // the ambiguous case does occur in random PCM…

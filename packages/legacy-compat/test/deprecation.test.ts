@@ -34,9 +34,9 @@ describe('deprecation warnings', () => {
     });
     expect(warnings.map((w) => w.code)).toEqual(['NCV2_001', 'NCV2_004']);
     for (const w of warnings) expect(w.name).toBe('DeprecationWarning');
-    expect(warnings[0].message).toContain('NoiseClassifierV2 is deprecated');
-    expect(warnings[0].message).toContain('NoiseClassifierService');
-    expect(warnings[1].message).toContain('toWireClassification');
+    expect(warnings[0]?.message).toContain('NoiseClassifierV2 is deprecated');
+    expect(warnings[0]?.message).toContain('NoiseClassifierService');
+    expect(warnings[1]?.message).toContain('toWireClassification');
   });
 
   it('is silenced by silenceDeprecations(), the per-call option and the environment variable', async () => {
@@ -74,7 +74,7 @@ describe('deprecation warnings', () => {
       warn.mockRestore();
     }
     expect(calls).toHaveLength(1);
-    expect(String(calls[0][0])).toMatch(/^\[NCV2_006\] DeprecationWarning: EmergencyNoiseDetector is deprecated/);
+    expect(String(calls[0]?.[0])).toMatch(/^\[NCV2_006\] DeprecationWarning: EmergencyNoiseDetector is deprecated/);
   });
 
   it('shares its once-per-process memory between copies of the module (ESM and CJS builds)', async () => {

@@ -16,7 +16,7 @@ describe('EmergencyNoiseDetector under its old name', () => {
       new EmergencyNoiseDetector(16_000);
     });
     expect(warnings.map((w) => w.code)).toEqual(['NCV2_006']);
-    expect(warnings[0].message).toContain('@noise-classifier/pipelines');
+    expect(warnings[0]?.message).toContain('@noise-classifier/pipelines');
     expect(old).toBeInstanceOf(NewDetector);
     expect(old.sampleRate).toBe(16_000);
     expect(new EmergencyNoiseDetector(undefined).sampleRate).toBe(48_000);

@@ -40,7 +40,7 @@ describe('old feature extractor names', () => {
       new AudioFeatureExtractor();
     });
     expect(warnings.map((w) => w.code)).toEqual(['NCV2_002']);
-    expect(warnings[0].message).toContain('TorchAudioFeatureExtractor');
+    expect(warnings[0]?.message).toContain('TorchAudioFeatureExtractor');
     const fresh = new TorchAudioFeatureExtractor({ nMels: 64, hopLength: 256 });
     const expected = fresh.extractMelSpectrogram(audio);
     for (const mel of [old.extract_mel_spectrogram(audio), old.extractMelSpectrogram(audio)]) {
@@ -57,7 +57,7 @@ describe('old feature extractor names', () => {
     const reference = new TorchAudioFeatureExtractor(DEFAULT_AUDIO_FEATURE_CONFIG).extractMelSpectrogram(audio);
     const mel = fast.extractMelSpectrogram(audio);
     let worst = 0;
-    for (let i = 0; i < mel.data.length; i++) worst = Math.max(worst, Math.abs(mel.data[i] - reference.data[i]));
+    for (let i = 0; i < mel.data.length; i++) worst = Math.max(worst, Math.abs(mel.data[i]! - reference.data[i]!));
     expect(worst).toBeLessThan(0.01);
     fast.dispose();
   });
@@ -75,7 +75,7 @@ describe('old feature extractor names', () => {
     const torchDefault = new TorchAudioFeatureExtractor().extractMelSpectrogram(audio);
     expect(torchDefault.frames).toBe(viaPreset.frames);
     let differs = 0;
-    for (let i = 0; i < viaPreset.data.length; i++) if (Math.abs(viaPreset.data[i] - torchDefault.data[i]) > 0.1) differs++;
+    for (let i = 0; i < viaPreset.data.length; i++) if (Math.abs(viaPreset.data[i]! - torchDefault.data[i]!) > 0.1) differs++;
     expect(differs).toBeGreaterThan(viaPreset.data.length / 2);
     // power_to_db(top_db=80): nothing more than 80 dB below the maximum.
     const max = Math.max(...viaPreset.data);

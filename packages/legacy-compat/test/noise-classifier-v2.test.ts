@@ -33,7 +33,7 @@ describe('NoiseClassifierV2 over NoiseClassifierService', () => {
       new NoiseClassifierV2({ modelPath, device: 'cpu', runtime: nodeRuntime });
     });
     expect(warnings.map((w) => w.code)).toEqual(['NCV2_001']);
-    expect(warnings[0].message).toContain('NoiseClassifierService.create');
+    expect(warnings[0]?.message).toContain('NoiseClassifierService.create');
 
     const result = await old.classify(noise, 48_000, 5);
     const expected = toWireClassification(await service.classify(noise, 48_000, { topK: 5 }));

@@ -39,8 +39,10 @@ export function readDoc(): string {
 
 export function docBlocks(doc: string): DocBlock[] {
   return [...doc.matchAll(BLOCK)].map((m) => {
-    const bodyStart = (m.index ?? 0) + m[0].length - 3 - m[3].length;
-    return { kind: m[1] as DocBlock['kind'], file: m[2], content: m[3], start: bodyStart, end: bodyStart + m[3].length };
+    const [whole, kind, file, content] = m;
+    if (kind === undefined || file === undefined || content === undefined) throw new Error(`BLOCK matched without its groups at ${m.index}`);
+    const bodyStart = m.index + whole.length - 3 - content.length;
+    return { kind: kind as DocBlock['kind'], file, content, start: bodyStart, end: bodyStart + content.length };
   });
 }
 
