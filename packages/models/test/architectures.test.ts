@@ -108,6 +108,17 @@ describe('architecture registry', () => {
     expect(k(a)).not.toEqual(k(c));
     [a, b, c].forEach((m) => m.dispose());
   });
+
+  it('treats seed 0 as a seed: every weight repeats, the first layer included', async () => {
+    // tfjs's normal samplers read seed 0 as "unseeded" (calibrateBatchNorm works around it); the initialisers here
+    // sample through randomUniform, which does not. Guards a tfjs upgrade or an initialiser change bringing the trap in.
+    const tf = await tfWasm();
+    const build = () => buildModel({ architecture: 'cnn_small' }, { spectrogramHeight: 16, spectrogramWidth: 16 }, { tf, seed: 0 });
+    const [a, b] = [await build(), await build()];
+    const weights = (m: import('@tensorflow/tfjs').LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(a)).toEqual(weights(b));
+    [a, b].forEach((m) => m.dispose());
+  });
 });
 
 describe('stochastic depth', () => {
