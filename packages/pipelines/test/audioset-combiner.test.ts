@@ -55,7 +55,7 @@ describe('topAudioSetTags', () => {
     const scores = Array.from(audioSetRow({ Rain: 2, Thunder: 5, Wind: 2 }), sigmoid);
     const tags = topAudioSetTags(scores, 3);
     expect(tags.map((t) => t.name)).toEqual(['Thunder', 'Wind', 'Rain'].sort((a, b) => (a === 'Thunder' ? -1 : b === 'Thunder' ? 1 : indexOf(a) - indexOf(b))));
-    expect(tags[0]).toEqual({ index: indexOf('Thunder'), mid: AUDIOSET_CLASSES[indexOf('Thunder')][0], name: 'Thunder', score: sigmoid(5) });
+    expect(tags[0]).toEqual({ index: indexOf('Thunder'), mid: AUDIOSET_CLASSES[indexOf('Thunder')]![0], name: 'Thunder', score: sigmoid(5) });
     expect(() => topAudioSetTags([0.5], 1)).toThrow(expect.objectContaining({ code: 'E_MODEL_MISMATCH' }));
   });
 });
@@ -83,7 +83,7 @@ describe('combineHeadAndAudioSet', () => {
     const combined = combineHeadAndAudioSet(headLogits, audioSetRow({ 'Vacuum cleaner': 3 }), 1, { trainedLabels, mappedScale: 1, mappedOffset: 0 });
     expect(combined.length).toBe(NOISE_LABELS.length);
     const p = softmaxRows(combined, 1, NOISE_LABELS.length);
-    const at = (l: string) => p[NOISE_LABELS.indexOf(l)];
+    const at = (l: string) => p[NOISE_LABELS.indexOf(l)]!;
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(at('dog_barking') / at('rain_heavy')).toBeCloseTo(Math.exp(2), 4);
     for (const e of AUDIOSET_LABEL_MAP) if (e.kind === 'unmapped') expect(at(e.label)).toBe(0);
@@ -99,7 +99,7 @@ describe('combineHeadAndAudioSet', () => {
       const p = softmaxRows(combineHeadAndAudioSet(headLogits, row, 1, { trainedLabels, mappedScale: 1, mappedOffset }), 1, NOISE_LABELS.length);
       return p[vacuum];
     });
-    for (let i = 1; i < shares.length; i++) expect(shares[i]).toBeGreaterThan(shares[i - 1]);
+    for (let i = 1; i < shares.length; i++) expect(shares[i]).toBeGreaterThan(shares[i - 1]!);
   });
 
   it('refuses bad sizes and parameters, naming the field', () => {
@@ -120,7 +120,7 @@ describe('fitAudioSetCombiner', () => {
   const primary = (label: string) => {
     const e = audioSetMapEntry(label);
     if (e?.kind !== 'mapped') throw new Error(label);
-    return e.classes[0].name;
+    return e.classes[0]!.name;
   };
 
   /** Clips whose head is right most of the time and whose AudioSet evidence is as informative as `signal`. */
@@ -145,7 +145,8 @@ describe('fitAudioSetCombiner', () => {
     const fit = fitAudioSetCombiner(data, options);
     expect(fit.loss).toBeLessThanOrEqual(fit.initialLoss);
     expect(fit.loss).toBeCloseTo(audioSetCombinerLoss(data, options, fit), 10);
-    for (const [ds, db] of [[0.05, 0], [-0.05, 0], [0, 0.2], [0, -0.2]]) {
+    const steps: [number, number][] = [[0.05, 0], [-0.05, 0], [0, 0.2], [0, -0.2]];
+    for (const [ds, db] of steps) {
       const nearby = audioSetCombinerLoss(data, options, { mappedScale: fit.mappedScale + ds, mappedOffset: fit.mappedOffset + db });
       expect(nearby).toBeGreaterThan(fit.loss);
     }
@@ -183,7 +184,7 @@ describe('fitAudioSetCombiner', () => {
 
   it('refuses clips of labels outside the head and heads without a mapped label', () => {
     const data = examples(6).slice(0, 2);
-    expect(() => fitAudioSetCombiner([{ ...data[0], label: 'subway' }], { trainedLabels, mappedLabels })).toThrow(
+    expect(() => fitAudioSetCombiner([{ ...data[0]!, label: 'subway' }], { trainedLabels, mappedLabels })).toThrow(
       expect.objectContaining({ code: 'E_CONFIG', field: 'examples[0].label' }),
     );
     expect(() => fitAudioSetCombiner(data, { trainedLabels: ['brown_noise'], mappedLabels })).toThrow(expect.objectContaining({ field: 'trainedLabels' }));

@@ -34,17 +34,18 @@ describe('parseManifest', () => {
     const path = sharedDatasetPath('esc10/manifest.csv');
     const entries = parseManifest(readFileSync(path, 'utf8'), path);
     expect(entries.length).toBe(160);
-    expect(entries[0].file).toBe(sharedDatasetPath(SHARED_CLIPS.dogBark));
-    expect(entries[0].label).toBe('dog_barking');
-    expect(entries[0].fold).toBe(1);
-    expect(entries[0].extra.source_label).toBe('dog_bark');
+    const first = entries[0]!;
+    expect(first.file).toBe(sharedDatasetPath(SHARED_CLIPS.dogBark));
+    expect(first.label).toBe('dog_barking');
+    expect(first.fold).toBe(1);
+    expect(first.extra.source_label).toBe('dog_bark');
     expect(new Set(entries.map((e) => e.fold))).toEqual(new Set([1, 2, 3, 4]));
   });
 
   it('accepts the minimal file,label form and quoted paths', () => {
     const entries = parseManifest('file,label\n"clips/a, 1.wav",rain_heavy\n../b.wav,dog_barking\n', 'data/set/m.csv');
     expect(entries.map((e) => e.file)).toEqual(['data/set/clips/a, 1.wav', 'data/b.wav']);
-    expect(entries[1].fold).toBeUndefined();
+    expect(entries[1]!.fold).toBeUndefined();
   });
 
   it('names what is missing', () => {

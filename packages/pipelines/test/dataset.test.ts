@@ -68,7 +68,7 @@ describe('NoiseDataset', () => {
     const first = await open();
     const good = await first.getSpectrogram(3);
     const [entry] = readdirSync(dir);
-    writeFileSync(join(dir, entry), new Uint8Array([1, 2, 3]));
+    writeFileSync(join(dir, entry!), new Uint8Array([1, 2, 3]));
     const second = await open();
     const again = await second.getSpectrogram(3);
     expect(second.stats).toMatchObject({ decoded: 1, cacheHits: 0 });

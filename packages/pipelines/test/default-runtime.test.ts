@@ -24,7 +24,7 @@ describe('the platform default runtime (#default-runtime)', () => {
 
   it('is chosen by the package.json imports map: node first, every other environment the web one', () => {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      imports: Record<string, Record<string, Record<string, string>>>;
+      imports: { '#default-runtime': { node: Record<string, string>; default: Record<string, string> } };
     };
     const map = manifest.imports['#default-runtime'];
     expect(Object.keys(map)).toEqual(['node', 'default']);

@@ -31,10 +31,10 @@ describe('EmergencyNoiseDetector (signal processing only)', () => {
       const events = await run(detector, alarmInNoise(snr, 11));
       const onsets = events.filter((e) => e.type === 'onset');
       expect(onsets.length).toBe(1);
-      expect(Math.abs(onsets[0].timeSeconds - 5)).toBeLessThan(0.1);
+      expect(Math.abs(onsets[0]!.timeSeconds - 5)).toBeLessThan(0.1);
       // Decided after the first full cycle and its pause (≈ 5 + 2.5 + 1.2 s), confirmed within two ticks.
-      expect(onsets[0].decidedAtSeconds).toBeLessThan(10.5);
-      expect(onsets[0].confidence).toBeGreaterThan(0.5);
+      expect(onsets[0]!.decidedAtSeconds).toBeLessThan(10.5);
+      expect(onsets[0]!.confidence).toBeGreaterThan(0.5);
       expect(detector.alarmActive).toBe(true);
     });
   }
@@ -82,12 +82,12 @@ describe('EmergencyNoiseDetector (signal processing only)', () => {
     const x = alarmInNoise(0, 21);
     // The sounder stops at 14 s; a quiet background continues.
     const bg = generateSyntheticClip('pink_noise', { seed: 99, sampleRate: SR, durationSeconds: 20, levelDb: -40 }).samples;
-    for (let i = 14 * SR; i < x.length; i++) x[i] = bg[i];
+    for (let i = 14 * SR; i < x.length; i++) x[i] = bg[i]!;
     const a = await run(new EmergencyNoiseDetector({ sampleRate: SR }), x, 1600);
     const b = await run(new EmergencyNoiseDetector({ sampleRate: SR }), x, 333);
     expect(a.map((e) => e.type)).toEqual(['onset', 'offset']);
-    expect(a[1].timeSeconds).toBeGreaterThan(14);
-    expect(a[1].timeSeconds).toBeLessThan(14 + 8);
+    expect(a[1]!.timeSeconds).toBeGreaterThan(14);
+    expect(a[1]!.timeSeconds).toBeLessThan(14 + 8);
     expect(b.map((e) => [e.type, e.timeSeconds.toFixed(2)])).toEqual(a.map((e) => [e.type, e.timeSeconds.toFixed(2)]));
   });
 
@@ -106,12 +106,12 @@ describe('EmergencyNoiseDetector (signal processing only)', () => {
     expect(await run(new EmergencyNoiseDetector({ sampleRate: SR, model: constant(0.99) }), noise)).toEqual([]);
     const withModel = await run(new EmergencyNoiseDetector({ sampleRate: SR, model: constant(0.9) }), alarmInNoise(0, 3));
     expect(withModel[0]?.type).toBe('onset');
-    expect(withModel[0].modelProbability).toBeCloseTo(0.9, 6);
+    expect(withModel[0]!.modelProbability).toBeCloseTo(0.9, 6);
     // Agreement raises the score above the pattern's own confidence.
-    expect(withModel[0].confidence).toBeGreaterThan(withModel[0].patternConfidence);
+    expect(withModel[0]!.confidence).toBeGreaterThan(withModel[0]!.patternConfidence);
     const unsure = await run(new EmergencyNoiseDetector({ sampleRate: SR, model: constant(0) }), alarmInNoise(0, 3));
     expect(unsure[0]?.type).toBe('onset');
-    expect(unsure[0].confidence).toBeCloseTo(unsure[0].patternConfidence, 12);
+    expect(unsure[0]!.confidence).toBeCloseTo(unsure[0]!.patternConfidence, 12);
     // Model-only weighting: the model alone now decides.
     const modelOnly = await run(new EmergencyNoiseDetector({ sampleRate: SR, model: constant(0.9), patternWeight: 0, modelWeight: 1 }), noise);
     expect(modelOnly[0]?.type).toBe('onset');

@@ -31,8 +31,8 @@ describe('evaluate', () => {
     for (let i = 0; i < dataset.length; i++) {
       // The dataset was built at 16 kHz; evaluation re-featurises at the model's 48 kHz config.
       const direct = await service.classify(await nodeDatasetFiles.readFile(dataset.sources[i] as string));
-      expect(report.predictions[i].predicted).toBe(direct.predictedClass);
-      expect(report.predictions[i].confidence).toBeCloseTo(direct.confidence, 4);
+      expect(report.predictions[i]!.predicted).toBe(direct.predictedClass);
+      expect(report.predictions[i]!.confidence).toBeCloseTo(direct.confidence, 4);
     }
     const correct = report.predictions.filter((p) => p.truth === p.predicted).length;
     expect(report.accuracy).toBeCloseTo(correct / 6, 12);
@@ -43,7 +43,7 @@ describe('evaluate', () => {
     const report = await evaluate(predicted, dataset);
     // truths: dog dog dog rain rain rain → dog P 1 R 2/3; rain P 3/4 R 1.
     expect(report.accuracy).toBeCloseTo(5 / 6, 12);
-    expect(report.perClass.dog_barking.recall).toBeCloseTo(2 / 3, 12);
-    expect(report.perClass.rain_heavy.precision).toBeCloseTo(0.75, 12);
+    expect(report.perClass.dog_barking!.recall).toBeCloseTo(2 / 3, 12);
+    expect(report.perClass.rain_heavy!.precision).toBeCloseTo(0.75, 12);
   });
 });

@@ -25,10 +25,11 @@ describe('EfficientAT mn04 front end from model metadata', () => {
     // in the model input that stays below 0.05 anywhere and 1e-3 on average.
     const bytes = readFileSync(sharedPretrainedPath('efficientat-mn04-as/reference/esc10-1-100032-A.mel.f32'));
     const reference = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    expect(reference.length).toBe(spec.data.length);
     let worst = 0;
     let sum = 0;
     for (let i = 0; i < reference.length; i++) {
-      const d = Math.abs(spec.data[i] - reference[i]);
+      const d = Math.abs(spec.data[i]! - reference[i]!);
       worst = Math.max(worst, d);
       sum += d;
     }

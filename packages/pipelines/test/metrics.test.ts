@@ -22,8 +22,8 @@ describe('computeClassificationMetrics', () => {
     ]);
     expect(r.accuracy).toBeCloseTo(5 / 8, 12);
     expect(r.perClass.a).toEqual({ precision: 2 / 3, recall: 2 / 3, f1: 2 / 3, support: 3 });
-    expect(r.perClass.b.precision).toBeCloseTo(0.5, 12);
-    expect(r.perClass.c.support).toBe(3);
+    expect(r.perClass.b!.precision).toBeCloseTo(0.5, 12);
+    expect(r.perClass.c!.support).toBe(3);
     expect(r.macroF1).toBeCloseTo(11 / 18, 12);
     expect(r.sampleCount).toBe(8);
   });
@@ -34,7 +34,7 @@ describe('computeClassificationMetrics', () => {
     expect(r.labels).toEqual(['y', 'x']);
     expect(r.perClass.y).toEqual({ precision: 0, recall: 0, f1: 0, support: 1 });
     // x: precision 2/3, recall 1 → F1 = 0.8
-    expect(r.perClass.x.f1).toBeCloseTo(0.8, 12);
+    expect(r.perClass.x!.f1).toBeCloseTo(0.8, 12);
     expect(r.macroF1).toBeCloseTo(0.4, 12);
     expect(r.confusionMatrix).toEqual([
       [0, 1],
@@ -45,9 +45,9 @@ describe('computeClassificationMetrics', () => {
   it('gives precision ≠ recall when errors are asymmetric', () => {
     // truths a a b b, preds a a a b → a: P 2/3 R 1 F1 0.8; b: P 1 R 1/2 F1 2/3
     const r = computeClassificationMetrics(['a', 'a', 'b', 'b'], ['a', 'a', 'a', 'b']);
-    expect(r.perClass.a.precision).toBeCloseTo(2 / 3, 12);
-    expect(r.perClass.a.recall).toBe(1);
-    expect(r.perClass.b.f1).toBeCloseTo(2 / 3, 12);
+    expect(r.perClass.a!.precision).toBeCloseTo(2 / 3, 12);
+    expect(r.perClass.a!.recall).toBe(1);
+    expect(r.perClass.b!.f1).toBeCloseTo(2 / 3, 12);
     expect(r.macroF1).toBeCloseTo((0.8 + 2 / 3) / 2, 12);
   });
 

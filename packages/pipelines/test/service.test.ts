@@ -32,7 +32,7 @@ describe('NoiseClassifierService.classify', () => {
     expect(sum).toBeCloseTo(1, 5);
     expect(r.topK).toHaveLength(3);
     expect(r.topK[0]).toEqual([r.predictedClass, r.confidence]);
-    expect(r.topK[0][1]).toBeGreaterThanOrEqual(r.topK[1][1]);
+    expect(r.topK[0]![1]).toBeGreaterThanOrEqual(r.topK[1]![1]);
     expect(r.confidence).toBe(r.probabilities[r.predictedClass]);
     expect(r.durationSeconds).toBeCloseTo(1, 6);
     expect(r.metadata).toMatchObject({ untrained: true, architecture: 'cnn_small', windowCount: 1 });
@@ -46,7 +46,7 @@ describe('NoiseClassifierService.classify', () => {
     const at16 = await service.classify(Array.from(tone(16_000)), 16_000);
     expect(at16.durationSeconds).toBeCloseTo(1, 6);
     // Same sound at another rate: near-identical probabilities (resampling changes little below 8 kHz).
-    for (const label of TEST_LABELS) expect(Math.abs(at16.probabilities[label] - at48.probabilities[label])).toBeLessThan(0.05);
+    for (const label of TEST_LABELS) expect(Math.abs(at16.probabilities[label]! - at48.probabilities[label]!)).toBeLessThan(0.05);
     const fromFile = await service.classify(dog);
     expect(fromFile.durationSeconds).toBeGreaterThan(4.9);
     expect(fromFile.windows!.length).toBeGreaterThan(1);
@@ -59,15 +59,15 @@ describe('NoiseClassifierService.classify', () => {
     const w = mean.windows!;
     // (6 s − 1.36 s window) / 0.5 s hop → 10 windows (+1 aligned to the end).
     expect(w.length).toBeGreaterThanOrEqual(10);
-    expect(w[0].startSeconds).toBe(0);
-    expect(w[1].startSeconds).toBeCloseTo(0.5, 1);
-    expect(w[w.length - 1].endSeconds).toBeCloseTo(6, 1);
+    expect(w[0]!.startSeconds).toBe(0);
+    expect(w[1]!.startSeconds).toBeCloseTo(0.5, 1);
+    expect(w.at(-1)!.endSeconds).toBeCloseTo(6, 1);
     expect(max.metadata?.aggregation).toBe('max');
     expect(Object.values(max.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     // Longer timeline segments: 3 s segments, 1 s hop.
     const seg = await service.classify(clip.samples, 48_000, { windowSeconds: 3, hopSeconds: 1 });
     expect(seg.windows!.length).toBe(4);
-    expect(seg.windows![0].endSeconds - seg.windows![0].startSeconds).toBeCloseTo(3, 1);
+    expect(seg.windows![0]!.endSeconds - seg.windows![0]!.startSeconds).toBeCloseTo(3, 1);
     // A hop longer than a window: sparse windows at 0, 2, 4 s and the one aligned to the end.
     const sparse = await service.classify(clip.samples, 48_000, { hopSeconds: 2 });
     expect(sparse.windows!.map((x) => Math.round(x.startSeconds))).toEqual([0, 2, 4, 5]);
@@ -77,9 +77,10 @@ describe('NoiseClassifierService.classify', () => {
     const small = await NoiseClassifierService.create({ model: onnx, runtime: nodeRuntime, config: { maxBatchSize: 3 } });
     const clips = [1, 2, 3].map((seed) => generateSyntheticClip('white_noise', { seed, durationSeconds: 2 + seed }).samples);
     const batch = await small.classifyBatch(clips.map((audio) => ({ audio, sampleRate: 48_000 })));
-    for (let i = 0; i < clips.length; i++) {
-      const single = await service.classify(clips[i], 48_000);
-      for (const label of TEST_LABELS) expect(batch[i].probabilities[label]).toBeCloseTo(single.probabilities[label], 5);
+    expect(batch).toHaveLength(clips.length);
+    for (const [i, clip] of clips.entries()) {
+      const single = await service.classify(clip, 48_000);
+      for (const label of TEST_LABELS) expect(batch[i]!.probabilities[label]).toBeCloseTo(single.probabilities[label]!, 5);
     }
     await small.dispose();
   });
@@ -167,8 +168,8 @@ describe('NoiseClassifierService from a tfjs model', () => {
     const audio = generateSyntheticClip('pink_noise', { seed: 3, durationSeconds: 1 }).samples;
     const a = await fromTf.classify(audio, 48_000);
     const b = await viaOnnx.classify(audio, 48_000);
-    expect(b.probabilities.silence).toBeCloseTo(a.probabilities.silence, 6);
-    expect((await fromFiles.classify(audio, 48_000)).probabilities.silence).toBeCloseTo(a.probabilities.silence, 5);
+    expect(b.probabilities.silence).toBeCloseTo(a.probabilities.silence!, 6);
+    expect((await fromFiles.classify(audio, 48_000)).probabilities.silence).toBeCloseTo(a.probabilities.silence!, 5);
     await Promise.all([fromTf.dispose(), viaOnnx.dispose(), fromFiles.dispose()]);
     model.dispose();
     loaded.model.dispose();

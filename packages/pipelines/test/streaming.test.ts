@@ -55,7 +55,7 @@ describe('StreamResampler', () => {
       }
       expect(streamed.length).toBe(whole.length);
       let maxDiff = 0;
-      for (let i = 0; i < whole.length; i++) maxDiff = Math.max(maxDiff, Math.abs(whole[i] - streamed[i]));
+      for (let i = 0; i < whole.length; i++) maxDiff = Math.max(maxDiff, Math.abs(whole[i]! - streamed[i]!));
       // Same filter taps on the same samples: only float32 summation differences remain.
       expect(maxDiff).toBeLessThan(1e-5);
     }
@@ -79,7 +79,7 @@ describe('StreamingClassifier', () => {
     for (const r of results.slice(0, 3)) {
       const i0 = Math.round(r.startSeconds * 48_000);
       const alone = await service.classify(x.slice(i0, i0 + 127 * 512), 48_000);
-      service.labels.forEach((label, k) => expect(r.probabilities[k]).toBeCloseTo(alone.probabilities[label], 5));
+      service.labels.forEach((label, k) => expect(r.probabilities[k]).toBeCloseTo(alone.probabilities[label]!, 5));
       expect(r.label).toBe(r.windowLabel);
     }
     const tail = await stream.end();
@@ -96,7 +96,7 @@ describe('StreamingClassifier', () => {
     results.push(...(await stream.end()));
     expect(results.length).toBeGreaterThanOrEqual(6);
     // Default 2-of-3: nothing is reported before the second window.
-    expect(results[0].label).toBeNull();
+    expect(results[0]!.label).toBeNull();
     for (const r of results) {
       expect(Number.isFinite(r.confidence)).toBe(true);
       expect(r.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);

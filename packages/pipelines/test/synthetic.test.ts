@@ -11,9 +11,9 @@ function welch(x: Float32Array, n = 4096): Float64Array {
   const frame = new Array<number>(n);
   let segments = 0;
   for (let s = 0; s + n <= x.length; s += n / 2) {
-    for (let i = 0; i < n; i++) frame[i] = x[s + i] * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
+    for (let i = 0; i < n; i++) frame[i] = x[s + i]! * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
     fft.realTransform(out, frame);
-    for (let k = 0; k <= n / 2; k++) psd[k] += out[2 * k] ** 2 + out[2 * k + 1] ** 2;
+    for (let k = 0; k <= n / 2; k++) psd[k]! += out[2 * k]! ** 2 + out[2 * k + 1]! ** 2;
     segments++;
   }
   return psd.map((v) => v / segments);
@@ -29,17 +29,17 @@ function slopeDbPerDecade(x: Float32Array, sampleRate: number, f0 = 100, f1 = 10
     const f = (k * sampleRate) / n;
     if (f >= f0 && f <= f1) {
       xs.push(Math.log10(f));
-      ys.push(10 * Math.log10(psd[k]));
+      ys.push(10 * Math.log10(psd[k]!));
     }
   }
   const mx = xs.reduce((a, b) => a + b) / xs.length;
   const my = ys.reduce((a, b) => a + b) / ys.length;
   let num = 0;
   let den = 0;
-  for (let i = 0; i < xs.length; i++) {
-    num += (xs[i] - mx) * (ys[i] - my);
-    den += (xs[i] - mx) ** 2;
-  }
+  xs.forEach((x, i) => {
+    num += (x - mx) * (ys[i]! - my);
+    den += (x - mx) ** 2;
+  });
   return num / den;
 }
 
@@ -86,7 +86,7 @@ describe('T3 fire alarm', () => {
     const rmsAt = (t: number) => {
       const i0 = Math.round(t * sr);
       let s = 0;
-      for (let i = i0; i < i0 + 160; i++) s += clip.samples[i] ** 2;
+      for (let i = i0; i < i0 + 160; i++) s += clip.samples[i]! ** 2;
       return Math.sqrt(s / 160);
     };
     for (const t of [0.25, 1.25, 2.25, 4.1, 6.4]) expect(rmsAt(t)).toBeGreaterThan(0.1);
@@ -99,7 +99,7 @@ describe('T3 fire alarm', () => {
     const clip = generateSyntheticClip('fire_alarm', { seed: 5, durationSeconds: 4, alarmPhaseSeconds: 0, alarmFrequency: 3100 });
     const psd = welch(clip.samples);
     let peak = 1;
-    for (let k = 1; k < psd.length; k++) if (psd[k] > psd[peak]) peak = k;
+    for (let k = 1; k < psd.length; k++) if (psd[k]! > psd[peak]!) peak = k;
     expect(Math.abs((peak * clip.sampleRate) / 4096 - 3100)).toBeLessThan(12);
   });
 });
@@ -110,7 +110,7 @@ describe('mains hum and silence', () => {
     expect(clip.label).toBeNull();
     const psd = welch(clip.samples, 16_384);
     let peak = 1;
-    for (let k = 1; k < psd.length; k++) if (psd[k] > psd[peak]) peak = k;
+    for (let k = 1; k < psd.length; k++) if (psd[k]! > psd[peak]!) peak = k;
     const f = (peak * clip.sampleRate) / 16_384;
     expect(Math.abs(f / 60 - Math.round(f / 60))).toBeLessThan(0.05);
   });
@@ -136,7 +136,7 @@ describe('mixAtSnr', () => {
     const bg = generateSyntheticClip('white_noise', { seed: 1, durationSeconds: 2, levelDb: -30 }).samples;
     const tone = generateSyntheticClip('fire_alarm', { seed: 1, durationSeconds: 2, alarmPhaseSeconds: 0, levelDb: -6 }).samples;
     const mixed = mixAtSnr(tone, bg, 0);
-    const residual = mixed.map((v, i) => v - bg[i]);
+    const residual = mixed.map((v, i) => v - bg[i]!);
     const power = (x: Float32Array, pred: (i: number) => boolean) => {
       let s = 0;
       let n = 0;
@@ -149,7 +149,7 @@ describe('mixAtSnr', () => {
       return s / n;
     };
     const peak = tone.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    const active = (i: number) => Math.abs(tone[i]) > 0.01 * peak;
+    const active = (i: number) => Math.abs(tone[i]!) > 0.01 * peak;
     const snr = 10 * Math.log10(power(residual, active) / power(bg, () => true));
     expect(snr).toBeCloseTo(0, 1);
   });

@@ -46,7 +46,7 @@ describe('wire format', () => {
     const report = computeClassificationMetrics(['a', 'b', 'b'], ['a', 'b', 'a']);
     const wire = toWireEvaluation(report);
     expect(wire.macro_f1).toBeCloseTo(report.macroF1, 12);
-    expect(wire.per_class.b.recall).toBe(0.5);
+    expect(wire.per_class.b!.recall).toBe(0.5);
     expect(wire.confusion_matrix).toEqual([
       [1, 0],
       [1, 1],
