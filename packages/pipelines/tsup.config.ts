@@ -1,6 +1,6 @@
 import { libraryConfig } from '../../tooling/tsup-config.ts';
 
-// `node/index` is the Node-only entry (`@noise-classifier/pipelines/node`); shims give CJS builds import.meta.url.
+// `node/index` is the Node-only entry (`@noise-classifier/pipelines/node`), `wire/index` the wire format's (`/wire`); shims give CJS builds import.meta.url.
 // `node/default-runtime` and `web/default-runtime` are what the private import `#default-runtime` resolves to
 // (package.json `imports`, by the `node` / `default` conditions); it stays external so the consumer's resolver
 // (Node, Vite, webpack) picks the platform, not this build.
@@ -8,6 +8,7 @@ export default libraryConfig({
   entry: {
     index: 'src/index.ts',
     'node/index': 'src/node/index.ts',
+    'wire/index': 'src/wire/index.ts',
     'node/default-runtime': 'src/node/default-runtime.ts',
     'web/default-runtime': 'src/web/default-runtime.ts',
   },
