@@ -1,3 +1,5 @@
+import type { WireClassification } from '@noise-classifier/pipelines/wire';
+
 /**
  * What the server needs from a classifier. `NoiseClassifierService` from @noise-classifier/pipelines satisfies it
  * through `classifierFromService`; keeping the surface this small lets the HTTP layer stay independent of how
@@ -9,16 +11,12 @@ export interface ClipInput {
   readonly sampleRate: number;
 }
 
-/** The seed's snake_case result (a subset of pipelines' `WireClassification`). */
-export interface ServedClassification {
-  predicted_class: string;
-  confidence: number;
-  probabilities: Record<string, number>;
-  top_k: [string, number][];
-  duration_seconds?: number;
-  /** Where each label's probability comes from (trained head, mapped AudioSet evidence, none). */
-  label_sources?: Record<string, 'trained' | 'mapped' | 'none'>;
-}
+/**
+ * The seed's snake_case result: the part of pipelines' `WireClassification` the server answers with (`label_sources`:
+ * where each label's probability comes from — trained head, mapped AudioSet evidence, none).
+ */
+export type ServedClassification = Pick<WireClassification, 'predicted_class' | 'confidence' | 'probabilities' | 'top_k'> &
+  Partial<Pick<WireClassification, 'duration_seconds' | 'label_sources'>>;
 
 export interface ModelInfo {
   /** Reported as `model_version` in every classification response. */

@@ -1,6 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import { NoiseClassifierError } from '@noise-classifier/config';
-import { toWireServiceResponse } from '@noise-classifier/pipelines';
+import { toWireHealth, toWireJobAccepted, toWireJobStatus, toWireServiceResponse } from '@noise-classifier/pipelines/wire';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { AudioDecoder, Classifier, ClipInput, ServedClassification } from '../classifier';
 import { InProcessJobQueue } from '../jobs/in-process-queue';
@@ -199,14 +199,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
 
   app.get('/health', async (_request, reply) => {
-    const info = classifier?.modelInfo();
     const status = classifier ? 'ok' : loadError ? 'error' : 'loading';
-    return reply.code(classifier ? 200 : 503).send({
-      status,
-      model_loaded: classifier !== undefined,
-      ...(info ? { model_version: info.modelVersion, untrained: info.untrained === true } : {}),
-      uptime_seconds: (Date.now() - started) / 1000,
-    });
+    return reply.code(classifier ? 200 : 503).send(toWireHealth({ status, model: classifier?.modelInfo(), uptimeSeconds: (Date.now() - started) / 1000 }));
   });
 
   app.get('/metrics', async (_request, reply) =>
@@ -251,7 +245,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     await validateJobData(name, data, { dataRoot: options.jobs?.dataRoot });
     const id = await jobQueue.add(name, data, { owner: owners.get(request) });
     metrics.jobs.inc({ kind: name });
-    return reply.code(202).send({ job_id: id, state: 'waiting', status_url: `/api/jobs/${id}` });
+    return reply.code(202).send(toWireJobAccepted({ id, statusUrl: `/api/jobs/${id}` }));
   };
 
   // A training request is a path and a small config: 64 KiB is plenty.
@@ -266,18 +260,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const status = await jobQueue.getStatus(id);
     // Another token's job is answered exactly like a missing one, so job ids cannot be probed across tokens.
     if (!status || status.owner !== owners.get(request)) throw new ApiError(404, 'E_NOT_FOUND', `No job ${id}`);
-    return reply.send({
-      job_id: status.id,
-      name: status.name,
-      state: status.state,
-      progress: status.progress,
-      ...(status.progressDetails ? { progress_details: status.progressDetails } : {}),
-      ...(status.result !== undefined ? { result: status.result } : {}),
-      ...(status.error ? { error: status.error } : {}),
-      attempts_started: status.attemptsStarted,
-      created_at: status.createdAt,
-      ...(status.finishedAt ? { finished_at: status.finishedAt } : {}),
-    });
+    return reply.send(toWireJobStatus(status));
   });
 
   // In-flight requests finish first (fastify closes the listener and waits), then jobs and the model go.

@@ -1,5 +1,6 @@
 import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { toWireBatchJobResult, toWireTrainingJobResult, toWireTrainingProgress } from '@noise-classifier/pipelines/wire';
 import type { AudioDecoder, Classifier, ServedClassification } from '../classifier';
 import { ApiError } from '../api-error';
 import { decodeAudioBytes, decodeBase64Field } from '../audio-input';
@@ -108,16 +109,13 @@ async function runTraining(data: TrainJobData, context: JobContext, options: Job
     checkpointDir,
     outputPath,
     config: data.config ?? {},
-    onEpoch: (epoch, total, metrics) => context.reportProgress(epoch / total, { epoch, total_epochs: total, ...metrics }),
+    onEpoch: (epoch, total, metrics) => context.reportProgress(epoch / total, toWireTrainingProgress({ epoch, totalEpochs: total }, metrics)),
   });
-  return {
-    epochs: result.epochs,
-    resumed_from_epoch: result.resumedFromEpoch,
+  return toWireTrainingJobResult({
+    ...result,
     // Relative to the server's work folder: the job id is enough to find it, no absolute path leaks.
-    model_file: path.join('jobs', safeId(context.jobId), 'model.onnx'),
-    ...(result.history === undefined ? {} : { history: result.history }),
-    ...(result.metrics === undefined ? {} : { metrics: result.metrics }),
-  };
+    modelFile: path.join('jobs', safeId(context.jobId), 'model.onnx'),
+  });
 }
 
 async function runClassifyBatch(data: ClassifyBatchJobData, context: JobContext, options: JobProcessorOptions) {
@@ -139,7 +137,7 @@ async function runClassifyBatch(data: ClassifyBatchJobData, context: JobContext,
     }
     await context.reportProgress((i + 1) / data.items.length, { done: i + 1, total: data.items.length });
   }
-  return { model_version: classifier.modelInfo().modelVersion, results };
+  return toWireBatchJobResult({ modelVersion: classifier.modelInfo().modelVersion, results });
 }
 
 /** A batch item's audio: its file inside the data root, or its base64 `audio_data`. */
