@@ -8,6 +8,7 @@ import {
   parseManifest,
   type AudioSetCombinerParams,
 } from '@noise-classifier/pipelines';
+import { toWireCombinerCalibration, type WireCombinerCalibration } from '@noise-classifier/pipelines/wire';
 import type { CliIo, CommandModule } from './command-module';
 import { loadService } from './model-loading';
 
@@ -41,10 +42,10 @@ export async function runCombine(options: CombineCommandOptions, io: CliIo): Pro
     });
   }
   let params: AudioSetCombinerParams;
-  let notes: Record<string, unknown>;
+  let notes: WireCombinerCalibration;
   if (fixed) {
     params = { mappedScale: options.scale ?? 1, mappedOffset: options.offset ?? 0 };
-    notes = { calibration: 'given on the command line' };
+    notes = toWireCombinerCalibration({ description: 'given on the command line' });
   } else {
     if (!options.data?.length || options.valFold === undefined) {
       throw new NoiseClassifierError('E_CONFIG', '--calibrate needs --data and --val-fold (the fold the calibration model did not train on)', {
@@ -76,11 +77,10 @@ export async function runCombine(options: CombineCommandOptions, io: CliIo): Pro
         ...(options.mappedShare === undefined ? {} : { mappedShare: options.mappedShare }),
       });
       params = { mappedScale: fit.mappedScale, mappedOffset: fit.mappedOffset };
-      notes = {
-        calibration: `fitAudioSetCombiner on fold ${options.valFold} (${inHead.length} clips) of a model trained without it`,
-        calibration_loss: fit.loss,
-        calibration_held_out_top1: fit.heldOutTop1,
-      };
+      notes = toWireCombinerCalibration({
+        description: `fitAudioSetCombiner on fold ${options.valFold} (${inHead.length} clips) of a model trained without it`,
+        fit,
+      });
       io.stderr(`calibrated on ${inHead.length} clips of fold ${options.valFold}: scale ${fit.mappedScale.toFixed(3)}, offset ${fit.mappedOffset.toFixed(3)} ` +
         `(loss ${fit.initialLoss.toFixed(3)} → ${fit.loss.toFixed(3)}; held-out labels win ${(100 * fit.heldOutTop1).toFixed(1)}% of their clips)\n`);
     } finally {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { NoiseClassifierError, describeValue, toSnakeCaseKeys } from '@noise-classifier/config';
-import { readOnnxModelInfo, type OnnxModelInfo, type OnnxTensorInfo } from '@noise-classifier/models';
+import { NoiseClassifierError, describeValue } from '@noise-classifier/config';
+import { readOnnxModelInfo, type OnnxTensorInfo } from '@noise-classifier/models';
+import { onnxElemTypeName, toWireModelInspection, type ModelInspection } from '@noise-classifier/pipelines/wire';
 import { readModelFile } from '@noise-classifier/runtime-node';
 import type { CliIo, CommandModule } from './command-module';
 
@@ -10,14 +11,8 @@ export interface InspectOptions {
   readonly labels?: string;
 }
 
-export interface InspectResult {
-  readonly file: string;
-  readonly sizeBytes: number;
-  readonly info: OnnxModelInfo;
-}
-
-/** ONNX TensorProto.DataType numbers we may meet, by name. */
-const ELEM_TYPES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16', 11: 'float64' };
+/** The file, its size and what it holds. */
+export type InspectResult = ModelInspection;
 
 /** Reads an ONNX file's metadata, inputs, outputs, opset and parameter count (the whole `inspect` command). */
 export async function runInspect(file: string, options: InspectOptions = {}): Promise<InspectResult> {
@@ -27,30 +22,9 @@ export async function runInspect(file: string, options: InspectOptions = {}): Pr
   return { file, sizeBytes: bytes.byteLength, info };
 }
 
-/** The `--json` document: snake_case, like every wire format of the project. */
-export function inspectToJson({ file, sizeBytes, info }: InspectResult): Record<string, unknown> {
-  const tensor = (t: OnnxTensorInfo) => ({ name: t.name, elem_type: ELEM_TYPES[t.elemType] ?? `onnx type ${t.elemType}`, shape: t.shape });
-  return {
-    file,
-    size_bytes: sizeBytes,
-    producer_name: info.producerName,
-    producer_version: info.producerVersion,
-    ir_version: info.irVersion,
-    opset: info.opset,
-    parameter_count: info.parameterCount,
-    inputs: info.inputs.map(tensor),
-    outputs: info.outputs.map(tensor),
-    metadata: {
-      ...toSnakeCaseKeys(info.metadata),
-      feature_config: toSnakeCaseKeys(info.metadata.featureConfig),
-      model_config: toSnakeCaseKeys(info.metadata.modelConfig),
-    },
-  };
-}
-
 export function formatInspect({ file, sizeBytes, info }: InspectResult): string {
   const m = info.metadata;
-  const tensor = (t: OnnxTensorInfo) => `${t.name} ${ELEM_TYPES[t.elemType] ?? `type ${t.elemType}`} [${t.shape.map((d) => d ?? '?').join(', ')}]`;
+  const tensor = (t: OnnxTensorInfo) => `${t.name} ${onnxElemTypeName(t.elemType) ?? `type ${t.elemType}`} [${t.shape.map((d) => d ?? '?').join(', ')}]`;
   const f = m.featureConfig;
   const lines = [
     `${file} (${(sizeBytes / 1e6).toFixed(1)} MB)`,
@@ -87,11 +61,11 @@ export const inspectCommand: CommandModule = {
       .command('inspect')
       .description('print an ONNX model file\'s metadata, inputs, outputs, opset and parameter count')
       .argument('<model.onnx>', 'ONNX model file')
-      .option('--json', 'print JSON (snake_case keys)')
+      .option('--json', 'print JSON (snake_case keys, pipelines\' wire format)')
       .option('--labels <file.json>', 'labels for an ONNX file from another tool that has no metadata')
       .action(async (file: string, opts: { json?: boolean; labels?: string }) => {
         const result = await runInspect(file, { labels: opts.labels });
-        io.stdout(opts.json ? `${JSON.stringify(inspectToJson(result), null, 2)}\n` : formatInspect(result));
+        io.stdout(opts.json ? `${JSON.stringify(toWireModelInspection(result), null, 2)}\n` : formatInspect(result));
       });
   },
 };
