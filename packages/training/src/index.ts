@@ -43,11 +43,13 @@ export {
 export { PRETRAINED_ROOT_ENV, resolvePretrainedLocation, type ResolvePretrainedOptions, type ResolvedPretrained } from './pretrained/pretrained-location';
 export { embedWindows, headInputTensor, type EmbedOptions, type HeadInput, type WindowEmbeddings } from './pretrained/window-embeddings';
 export { reapplyLayers } from './pretrained/reapply-layers';
+export { fitLogisticHead, type LinearHeadWeights, type LogisticHeadOptions } from './pretrained/logistic-head';
 export {
   AUDIOSET_OUTPUT_LAYER,
   featureUnitsPerDb,
   trainPretrained,
   type FineTuneStage,
+  type HeadFit,
   type TrainPretrainedOptions,
   type TrainPretrainedOutcome,
 } from './pretrained/train-pretrained';

@@ -167,7 +167,7 @@ describe('trainPretrained fine-tuning stage', () => {
     const bnMean = weight('block15_project_bn', 2);
     const conv = weight('block15_project_conv', 0);
     const outcome = await trainPretrained(data, null, { numEpochs: 3, batchSize: 4, learningRate: 1e-2, earlyStoppingPatience: 0, device: 'wasm', seed: 1, mixupAlpha: 0 }, {
-      tf, backbone, fineTune: { epochs: 1, learningRate: 1e-3, freezeBatchNorm: true },
+      tf, backbone, headFit: 'minibatch', fineTune: { epochs: 1, learningRate: 1e-3, freezeBatchNorm: true },
     });
     expect(outcome.fineTuning?.history.trainLoss).toHaveLength(1);
     expect(weight('block15_project_bn', 0)).toEqual(bnGamma);
@@ -190,8 +190,10 @@ describe('few-shot transfer learning on a frozen mn04 (Node; the same code runs 
     const started = Date.now();
     const history = await service.trainPretrained(train, null, { numEpochs: 30, batchSize: 8, learningRate: 1e-2, earlyStoppingPatience: 0, device: 'wasm', seed: 1, mixupAlpha: 0 }, { tf, backbone, headInput: 'embedding+audioset' });
     const seconds = (Date.now() - started) / 1000;
-    expect(history.trainLoss).toHaveLength(30);
-    expect(history.trainLoss[29]!).toBeLessThan(history.trainLoss[0]!);
+    // The default head: a logistic regression fitted in one go (no epochs), close to zero loss on 6 separable clips.
+    expect(history.trainLoss).toHaveLength(1);
+    expect(history.trainLoss[0]!).toBeLessThan(0.3);
+    expect(history.trainAcc[0]).toBe(1);
     expect(seconds).toBeLessThan(120); // embeddings once, then a dense layer: seconds, not minutes
     expect([...service.labels].sort()).toEqual(['dog_barking', 'rain_heavy']);
     expect(service.featureConfig.sampleRate).toBe(32_000);

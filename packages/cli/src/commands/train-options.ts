@@ -59,6 +59,9 @@ export interface TrainCommandOptions {
   freezeBatchNorm?: boolean;
   /** Pretrained: extra random (augmented) windows per clip embedded for the head; default 0. */
   crops?: number;
+  /** Pretrained: how the head is fitted, logistic or minibatch. */
+  headFit?: 'logistic' | 'minibatch';
+  headL2?: number;
   /** Pretrained: what the head reads, embedding or embedding+audioset. */
   headInput?: string;
   quiet?: boolean;
@@ -75,6 +78,11 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 const engineName = (value: string): 'onnxruntime' | 'tfjs' => {
   if (value === 'onnxruntime' || value === 'tfjs') return value;
   throw new Error(`--engine must be onnxruntime or tfjs, received ${JSON.stringify(value)}`);
+};
+
+const headFitName = (value: string): 'logistic' | 'minibatch' => {
+  if (value === 'logistic' || value === 'minibatch') return value;
+  throw new Error(`--head-fit must be logistic or minibatch, received ${JSON.stringify(value)}`);
 };
 
 /** Registers every `train` flag with its parser and default on `command`. */
@@ -118,6 +126,8 @@ export function addTrainOptions(command: Command): Command {
     .option('--fine-tune-epochs <n>', 'pretrained fine-tuning epochs after the head', number('fine-tune-epochs', 1, 100000, true), 10)
     .option('--freeze-batch-norm', 'pretrained fine-tuning: keep every batch norm as pretrained (moving statistics, fixed scale and shift)')
     .option('--crops <n>', 'pretrained: extra random augmented windows per clip embedded for the head (more head-training data)', number('crops', 0, 1000, true), 0)
+    .option('--head-fit <kind>', 'pretrained: fit the head as an L2-regularised logistic regression on standardised embeddings (logistic, the default: full batch to convergence, no epochs) or with the epochs/dropout/mixup recipe (minibatch)', headFitName, 'logistic')
+    .option('--head-l2 <λ>', 'pretrained, --head-fit logistic: weight of the L2 penalty on the head (default 0.01)', number('head-l2', 0, 100))
     .option('--head-input <kind>', 'pretrained: the head reads the pooled embedding (embedding) or it plus the 527 AudioSet scores (embedding+audioset)', 'embedding')
     .option('--out <dir>', 'output folder', 'training-output');
 }

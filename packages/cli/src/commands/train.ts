@@ -88,7 +88,8 @@ export async function runTrain(options: TrainCommandOptions, io: CliIo = default
     },
     model: { architecture: options.arch, dropout: options.dropout, stochasticDepthRate: 0.2 },
     ...(backbone ? { pretrained: {
-      backbone, headInput: parseHeadInput(options.headInput ?? 'embedding'), headDropout: options.dropout, crops: options.crops ?? 0,
+      backbone, headInput: parseHeadInput(options.headInput ?? 'embedding'), headFit: options.headFit ?? 'logistic', headL2: options.headL2 ?? 1e-2,
+      headDropout: options.dropout, crops: options.crops ?? 0,
       fineTune: options.freezeBackbone === false ? { epochs: options.fineTuneEpochs ?? 10, learningRate: options.learningRate * (options.backboneLrScale ?? 0.1), freezeBatchNorm: options.freezeBatchNorm === true } : null,
     } } : {}),
     ensemble: options.ensemble ?? 1,

@@ -194,6 +194,8 @@ function pretrainedSummary(pretrained: NonNullable<TrainingRecipe['pretrained']>
       weights: spec.weightsFile,
       mode: pretrained.fineTune ? 'head on frozen embeddings, then full fine-tuning' : 'frozen backbone, head trained on embeddings',
       headInput: pretrained.headInput ?? 'embedding',
+      headFit: pretrained.headFit ?? 'logistic',
+      ...((pretrained.headFit ?? 'logistic') === 'logistic' ? { headL2: pretrained.headL2 ?? 1e-2 } : {}),
       crops: pretrained.crops ?? 0,
       headWindows: outcome.headTraining.windows,
       embedSeconds: Math.round(outcome.headTraining.embedSeconds),

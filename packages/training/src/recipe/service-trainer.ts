@@ -33,6 +33,8 @@ function recipeOf(request: ServiceTrainRequest): TrainingRecipe {
       pretrained: {
         backbone: options.backbone,
         ...(options.headInput ? { headInput: options.headInput } : {}),
+        ...(options.headFit ? { headFit: options.headFit } : {}),
+        ...(options.headL2 === undefined ? {} : { headL2: options.headL2 }),
         ...(options.headDropout === undefined ? {} : { headDropout: options.headDropout }),
         ...(options.crops === undefined ? {} : { crops: options.crops }),
         ...(options.fineTune ? { fineTune: { epochs: options.fineTune.epochs, learningRate: options.fineTune.learningRate, ...(options.fineTune.freezeBatchNorm ? { freezeBatchNorm: true } : {}) } } : {}),

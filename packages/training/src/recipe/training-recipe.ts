@@ -6,6 +6,7 @@ import type { CheckpointStore } from '../checkpoint';
 import type { GradientEngineFactory } from '../gradient-engine';
 import type { PretrainedBackbone } from '../pretrained/pretrained-backbone';
 import type { HeadInput } from '../pretrained/window-embeddings';
+import type { HeadFit } from '../pretrained/train-pretrained';
 import type { TrainOptions } from '../train';
 import type { EpochSummary, TrainingProgress, TrainingResult } from '../trainer';
 import type { TrainingExamples, WindowSource } from '../window-source';
@@ -16,6 +17,10 @@ export type TrainingData = NoiseDataset | TrainingExamples | WindowSource;
 export interface PretrainedRecipe {
   readonly backbone: PretrainedBackbone;
   readonly headInput?: HeadInput;
+  /** How the head is fitted on the frozen embeddings (default 'logistic'; see `TrainPretrainedOptions.headFit`). */
+  readonly headFit?: HeadFit;
+  /** 'logistic' head: weight of ‖W‖² in the loss (default 1e-2). */
+  readonly headL2?: number;
   readonly headDropout?: number;
   readonly crops?: number;
   /** Fine-tune the whole network after the head (epochs, learning rate, batch norms kept as pretrained); omitted or null: the backbone stays frozen. */
