@@ -17,11 +17,12 @@ import { useExampleModel } from '../test/helpers/model';
 import { startStaticServer } from '../web/serve-static';
 import { SHARED_CLIPS, sharedDatasetPath } from '../../../tooling/shared-data';
 
-const [modelDir, ...models] = process.argv.slice(2);
-if (!modelDir || models.length === 0) {
+const [modelDirArg, ...models] = process.argv.slice(2);
+if (!modelDirArg || models.length === 0) {
   console.error('usage: browser.bench.ts <model-dir> <model.onnx>...');
   process.exit(2);
 }
+const modelDir: string = modelDirArg;
 const RUNS = Number(process.env.RUNS ?? 30);
 const clip = sharedDatasetPath(SHARED_CLIPS.dogBark);
 
@@ -42,7 +43,9 @@ async function nodeLatency(file: string): Promise<number> {
     times.push(performance.now() - t);
   }
   await service.dispose();
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  if (median === undefined) throw new Error('nodeLatency: no runs timed');
+  return median;
 }
 
 async function main() {
@@ -67,7 +70,7 @@ async function main() {
       }
     }
     cold.sort((a, b) => a - b);
-    console.log(`cold start (navigation → first result, default model): median ${cold[1].toFixed(0)} ms (${cold.map((c) => c.toFixed(0)).join(', ')})`);
+    console.log(`cold start (navigation → first result, default model): median ${cold[Math.floor(cold.length / 2)]?.toFixed(0) ?? 'n/a'} ms (${cold.map((c) => c.toFixed(0)).join(', ')})`);
 
     const browser = await launchChromium();
     try {

@@ -11,7 +11,9 @@ import { SHARED_CLIPS, readSharedClip } from '../../../tooling/shared-data';
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
+  const value = i >= 0 ? args[i + 1] : fallback;
+  if (value === undefined) throw new Error(`--${name} needs a value`);
+  return value;
 };
 const TOTAL = Number(arg('requests', '10000'));
 const LEVELS = arg('concurrency', '1,8,32').split(',').map(Number);
@@ -71,7 +73,7 @@ async function main() {
       const t0 = performance.now();
       while (done < count) {
         const n = Math.min(connections, count - done);
-        const batch = await Promise.all(Array.from({ length: n }, (_, k) => decodeAudioFile(clips[(done + k) % clips.length])));
+        const batch = await Promise.all(Array.from({ length: n }, (_, k) => decodeAudioFile(clips[(done + k) % clips.length]!)));
         await classifier.classifyBatch(batch);
         done += n;
       }

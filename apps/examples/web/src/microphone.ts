@@ -53,7 +53,10 @@ export class MicrophoneSession {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const limit = this.historySeconds * this.context.sampleRate;
-    while (this.buffered - this.chunks[0].length >= limit) this.buffered -= this.chunks.shift()!.length;
+    for (let oldest = this.chunks[0]; oldest && this.buffered - oldest.length >= limit; oldest = this.chunks[0]) {
+      this.chunks.shift();
+      this.buffered -= oldest.length;
+    }
     void this.service.prepareAudio(chunk, this.context.sampleRate).then((prepared) => {
       if (prepared.length >= this.extractor.config.nFft) this.callbacks.onSpectrogram(this.extractor.extractMelSpectrogram(prepared));
     });

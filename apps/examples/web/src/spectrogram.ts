@@ -27,7 +27,7 @@ export class Spectrogram {
     for (let y = 0; y < height; y++) {
       const bin = Math.min(spec.bins - 1, Math.floor(((height - 1 - y) / height) * spec.bins));
       for (let x = 0; x < frames; x++) {
-        const v = spec.data[bin * spec.frames + first + x];
+        const v = spec.data[bin * spec.frames + first + x]!; // bin < bins, first + x < frames
         const t = Math.max(0, Math.min(1, (v - floor) / 80));
         const o = (y * frames + x) * 4;
         image.data[o] = Math.round(255 * Math.min(1, t * 1.8));
