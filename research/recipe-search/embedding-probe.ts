@@ -28,16 +28,26 @@ async function sessionFor(frames: number): Promise<InferenceSession> {
     const backbone = await loadPretrainedFromDisk('efficientat_mn04', { windowFrames: frames });
     const labels = AUDIOSET_CLASSES.map(([, name]) => name);
     const metadata = createModelMetadata({ featureConfig: backbone.featureConfig, modelConfig: createModelConfig({ architecture: backbone.spec.architecture, labels, numClasses: labels.length }) });
-    s = await backend.createSession({ format: 'onnx', bytes: exportOnnx(backbone.model, metadata, { extraOutputs: [EFFICIENTAT_EMBEDDING_LAYER] }) });
+    s = await backend.createSession({ format: 'onnx', bytes: exportOnnx(backbone.model, metadata, { extraOutputs: [EFFICIENTAT_EMBEDDING_LAYER, ...EXTRA] }) });
     sessions.set(frames, s);
   }
   return s;
 }
+// PROBE_EXTRA=<layer,…>: more pooled [batch, width] layers appended to each row (e.g. the blocks' squeeze-excitation pools)
+const EXTRA = (process.env.PROBE_EXTRA ?? '').split(',').filter(Boolean);
+let DIM = 384 + 527;
 async function embed(data: Float32Array, frames: number): Promise<Float32Array> {
-  const out = await (await sessionFor(frames)).run(data, [1, 1, 128, frames], { extraOutputs: [EFFICIENTAT_EMBEDDING_LAYER] });
-  const row = new Float32Array(384 + 527);
+  const out = await (await sessionFor(frames)).run(data, [1, 1, 128, frames], { extraOutputs: [EFFICIENTAT_EMBEDDING_LAYER, ...EXTRA] });
+  const extras = EXTRA.map((name) => out.extra![name]!.data);
+  DIM = 384 + 527 + extras.reduce((n, e) => n + e.length, 0);
+  const row = new Float32Array(DIM);
   row.set(out.extra![EFFICIENTAT_EMBEDDING_LAYER]!.data.subarray(0, 384));
   row.set(out.logits.subarray(0, 527), 384);
+  let offset = 384 + 527;
+  for (const e of extras) {
+    row.set(e, offset);
+    offset += e.length;
+  }
   return row;
 }
 
@@ -76,8 +86,8 @@ for (const manifest of manifests) {
   }
 }
 await mkdir(outDir, { recursive: true });
-const blob = new Float32Array(rows.length * (384 + 527));
-rows.forEach((r, k) => blob.set(r, k * (384 + 527)));
+const blob = new Float32Array(rows.length * DIM);
+rows.forEach((r, k) => blob.set(r, k * DIM));
 await writeFile(join(outDir, 'probe.f32'), new Uint8Array(blob.buffer));
-await writeFile(join(outDir, 'probe.json'), JSON.stringify({ variants: SPEEDS.map((f) => `speed${f}`), dim: 384 + 527, items: index }));
+await writeFile(join(outDir, 'probe.json'), JSON.stringify({ variants: SPEEDS.map((f) => `speed${f}`), dim: DIM, extra: EXTRA, items: index }));
 console.error('wrote', index.length, 'clips');
