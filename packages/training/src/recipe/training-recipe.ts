@@ -4,25 +4,18 @@ import type { EvaluationReport, NoiseDataset, TrainingHistory } from '@noise-cla
 import type * as tfType from '@tensorflow/tfjs';
 import type { CheckpointStore } from '../checkpoint';
 import type { GradientEngineFactory } from '../gradient-engine';
-import type { PretrainedBackbone } from '../pretrained/pretrained-backbone';
-import type { HeadInput } from '../pretrained/window-embeddings';
-import type { HeadFit } from '../pretrained/train-pretrained';
+import type { TrainPretrainedOptions } from '../pretrained/train-pretrained';
 import type { TrainOptions } from '../train';
 import type { EpochSummary, TrainingProgress, TrainingResult } from '../trainer';
 import type { TrainingExamples, WindowSource } from '../window-source';
 
 export type TrainingData = NoiseDataset | TrainingExamples | WindowSource;
 
-/** Transfer learning: a head on the frozen backbone's embeddings, then optionally fine-tuning all of it. */
-export interface PretrainedRecipe {
-  readonly backbone: PretrainedBackbone;
-  readonly headInput?: HeadInput;
-  /** How the head is fitted on the frozen embeddings (default 'logistic'; see `TrainPretrainedOptions.headFit`). */
-  readonly headFit?: HeadFit;
-  /** 'logistic' head: weight of ‖W‖² in the loss (default 1e-2). */
-  readonly headL2?: number;
-  readonly headDropout?: number;
-  readonly crops?: number;
+/**
+ * Transfer learning: a head on the frozen backbone's embeddings, then optionally fine-tuning all of it. The head
+ * options mean what they mean in `trainPretrained` (which the recipe calls).
+ */
+export interface PretrainedRecipe extends Pick<TrainPretrainedOptions, 'backbone' | 'headInput' | 'headFit' | 'headL2' | 'headDropout' | 'crops'> {
   /** Fine-tune the whole network after the head (epochs, learning rate, batch norms kept as pretrained); omitted or null: the backbone stays frozen. */
   readonly fineTune?: { readonly epochs: number; readonly learningRate: number; readonly freezeBatchNorm?: boolean } | null;
 }
