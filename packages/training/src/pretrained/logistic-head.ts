@@ -87,7 +87,7 @@ export function fitLogisticHead(
   const lossOf = () => tf.tidy(() => {
     const logits = tf.add(tf.matMul(x, kernel), bias);
     const ce = tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)), 1));
-    return tf.add(tf.div(tf.sum(tf.mul(ce, w)), wSum), tf.mul(l2, tf.sum(tf.square(kernel)))) as tfTypeScalar;
+    return tf.add(tf.div(tf.sum(tf.mul(ce, w)), wSum), tf.mul(l2, tf.sum(tf.square(kernel)))) as Scalar;
   });
   let loss = NaN;
   try {
@@ -111,7 +111,7 @@ export function fitLogisticHead(
   }
 }
 
-type tfTypeScalar = ReturnType<TfModule['scalar']>;
+type Scalar = ReturnType<TfModule['scalar']>;
 
 /** Per-feature mean and standard deviation (population), accumulated in float64; a constant feature gets std 1. */
 function columnStats(vectors: readonly Float32Array[], dim: number): { mean: Float64Array; std: Float64Array } {

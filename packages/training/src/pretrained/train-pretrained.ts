@@ -251,7 +251,7 @@ function fitHeadByLogisticRegression(
     ...options,
     classWeights: resolveClassWeights(config.classWeighting, trainEmb.targets, classes),
   });
-  head.setWeights([tf.tensor2d(fit.kernel, [fit.dim, classes]), tf.tensor1d(fit.bias)]);
+  tf.tidy(() => head.setWeights([tf.tensor2d(fit.kernel, [fit.dim, classes]), tf.tensor1d(fit.bias)]));
   const probabilities = (vectors: readonly Float32Array[]) => tf.tidy(() => {
     const x = tf.tensor2d(concatRows(vectors), [vectors.length, fit.dim]);
     return tf.softmax(tf.add(tf.matMul(x, tf.tensor2d(fit.kernel, [fit.dim, classes])), tf.tensor1d(fit.bias))).dataSync() as Float32Array;
