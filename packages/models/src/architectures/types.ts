@@ -24,7 +24,11 @@ export function initializerFactory(tf: TfModule, seed: number | undefined) {
   let next = seed ?? 0;
   const seeded = () => (seed === undefined ? undefined : next++);
   return {
-    /** He-normal (fan-out) for convolutions, as the EfficientNet reference implementations use. */
+    /**
+     * He scaling (fan-out, variance 2/fan_out) for convolutions, as the EfficientNet reference implementations use.
+     * tfjs 4.x draws 'truncatedNormal' variance scaling from a uniform distribution of that variance (only 'normal'
+     * is special-cased), so the weights are He-uniform in practice — same variance, seeded all the same.
+     */
     conv: () => tf.initializers.varianceScaling({ scale: 2, mode: 'fanOut', distribution: 'truncatedNormal', seed: seeded() }),
     dense: () => tf.initializers.glorotUniform({ seed: seeded() }),
   };
