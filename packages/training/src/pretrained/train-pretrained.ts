@@ -141,20 +141,23 @@ export async function trainPretrained(
     ...(options.restoreBestWeights === undefined ? {} : { restoreBestWeights: options.restoreBestWeights }),
     ...(options.labelSmoothing ? { labelSmoothing: options.labelSmoothing } : {}),
   };
+  const trainVectors = vectorSource(trainEmb, labels);
+  const valClips = valEmb ? clipMeanSource(valEmb, labels, valSet!.length) : null;
   let result: TrainingResult;
+  let headValidation: Float32Array[] | null = null;
   if ((options.headFit ?? 'logistic') === 'logistic') {
-    result = fitHeadByLogisticRegression(tf, head, trainEmb, valEmb, valSet?.length ?? 0, trainingConfig, {
+    ({ result, validationProbabilities: headValidation } = await fitHeadByLogisticRegression(tf, head, headModel, { embeddings: trainEmb, source: trainVectors }, valClips, trainingConfig, {
       standardisedFeatures: backbone.spec.embeddingSize, ...(options.headL2 === undefined ? {} : { l2: options.headL2 }),
-    });
+    }));
     const { trainLoss, trainAcc, valLoss, valAcc } = result.history;
     await options.onEpochEnd?.({
-      epoch: 1, trainLoss: trainLoss[0]!, trainAcc: trainAcc[0]!, valLoss: valLoss[0] ?? NaN, valAcc: valAcc[0] ?? NaN, seconds: result.seconds, improved: true,
+      epoch: 1, trainLoss: trainLoss[0]!, trainAcc: trainAcc[0]!, valLoss: valLoss[0]!, valAcc: valAcc[0]!, seconds: result.seconds, improved: true,
     });
   } else {
     // Embeddings are not spectrograms: no SpecAugment on them; mixup of vectors stays (the config's mixupAlpha).
     const headTrainer = new Trainer(headModel, { ...trainingConfig, checkpointDir: `${trainingConfig.checkpointDir}-head` }, trainerOptions);
     try {
-      result = await headTrainer.fit(vectorSource(trainEmb, labels), valEmb ? clipMeanSource(valEmb, labels, valSet!.length) : null);
+      result = await headTrainer.fit(trainVectors, valClips);
     } finally {
       headTrainer.dispose();
     }
@@ -172,7 +175,7 @@ export async function trainPretrained(
   // Without fine-tuning the model is the head on the same embeddings: score the validation clips from them.
   const validationProbabilities = !valSet ? []
     : fineTuning ? await predictSource(tf, model, datasetSource(valSet.subset(valSet.sources.map((_, i) => i), { augment: false })))
-      : await predictSource(tf, headModel, clipMeanSource(valEmb!, labels, valSet.length));
+      : headValidation ?? await predictSource(tf, headModel, valClips!);
   const modelConfig = createModelConfig({
     architecture: backbone.spec.architecture,
     labels: [...labels],
@@ -234,65 +237,35 @@ async function fineTuneAll(
 
 /**
  * The 'logistic' head: fitted in one go on every training window's vector (see `fitLogisticHead`), written into
- * the head's dense layer, and scored like a one-epoch run (validation clips: mean of their windows' probabilities).
+ * the head's dense layer, and scored like a one-epoch run through `headModel` (validation clips: the mean of their
+ * windows' probabilities, as the minibatch path scores them). Returns the validation probabilities for reuse.
  */
-function fitHeadByLogisticRegression(
+async function fitHeadByLogisticRegression(
   tf: TfModule,
   head: tfType.layers.Layer,
-  trainEmb: WindowEmbeddings,
-  valEmb: WindowEmbeddings | null,
-  valClips: number,
+  headModel: tfType.LayersModel,
+  train: { readonly embeddings: WindowEmbeddings; readonly source: WindowSource },
+  validation: WindowSource | null,
   config: TrainingConfig,
   options: { readonly standardisedFeatures: number; readonly l2?: number },
-): TrainingResult {
+): Promise<{ readonly result: TrainingResult; readonly validationProbabilities: Float32Array[] | null }> {
   const t0 = Date.now();
-  const classes = trainEmb.labels.length;
-  const fit = fitLogisticHead(tf, trainEmb.vectors, trainEmb.targets, classes, {
+  const { embeddings } = train;
+  const classes = embeddings.labels.length;
+  const fit = fitLogisticHead(tf, embeddings.vectors, embeddings.targets, classes, {
     ...options,
-    classWeights: resolveClassWeights(config.classWeighting, trainEmb.targets, classes),
+    classWeights: resolveClassWeights(config.classWeighting, embeddings.targets, classes),
   });
   tf.tidy(() => head.setWeights([tf.tensor2d(fit.kernel, [fit.dim, classes]), tf.tensor1d(fit.bias)]));
-  const probabilities = (vectors: readonly Float32Array[]) => tf.tidy(() => {
-    const x = tf.tensor2d(concatRows(vectors), [vectors.length, fit.dim]);
-    return tf.softmax(tf.add(tf.matMul(x, tf.tensor2d(fit.kernel, [fit.dim, classes])), tf.tensor1d(fit.bias))).dataSync() as Float32Array;
-  });
-  const trainProbs = probabilities(trainEmb.vectors);
-  const trainAcc = trainEmb.targets.filter((t, i) => argmax(trainProbs.subarray(i * classes, (i + 1) * classes)) === t).length / trainEmb.size;
-  const history: TrainingResult['history'] = { trainLoss: [fit.loss], trainAcc: [trainAcc], valLoss: [], valAcc: [] };
-  // Validation clips as the service scores them: the mean of their windows' probabilities.
-  let val = { loss: NaN, accuracy: NaN };
-  if (valEmb && valClips > 0) {
-    const valProbs = probabilities(valEmb.vectors);
-    const clipProbs = Array.from({ length: valClips }, () => new Float32Array(classes));
-    const counts = new Array<number>(valClips).fill(0);
-    const targets = new Array<number>(valClips).fill(0);
-    valEmb.items.forEach((item, w) => {
-      for (let c = 0; c < classes; c++) clipProbs[item]![c]! += valProbs[w * classes + c]!;
-      counts[item]! += 1;
-      targets[item] = valEmb.targets[w]!;
-    });
-    clipProbs.forEach((p, i) => p.forEach((v, c) => (p[c] = v / Math.max(1, counts[i]!))));
-    val = clipLossAndAccuracy(clipProbs, targets, classes);
-  }
-  history.valLoss.push(val.loss);
-  history.valAcc.push(val.accuracy);
-  return {
-    history, bestEpoch: 1, epochsRun: 1, stoppedEarly: false, resumedFromEpoch: 0,
+  const trainAcc = clipLossAndAccuracy(await predictSource(tf, headModel, train.source), train.source.targets, classes).accuracy;
+  const validationProbabilities = validation ? await predictSource(tf, headModel, validation) : null;
+  const val = validationProbabilities ? clipLossAndAccuracy(validationProbabilities, validation!.targets, classes) : { loss: NaN, accuracy: NaN };
+  const result: TrainingResult = {
+    history: { trainLoss: [fit.loss], trainAcc: [trainAcc], valLoss: [val.loss], valAcc: [val.accuracy] },
+    bestEpoch: 1, epochsRun: 1, stoppedEarly: false, resumedFromEpoch: 0,
     backend: tf.getBackend(), engine: 'logistic regression (full batch)', seconds: (Date.now() - t0) / 1000,
   };
-}
-
-function concatRows(rows: readonly Float32Array[]): Float32Array {
-  const width = rows[0]?.length ?? 0;
-  const out = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => out.set(r, i * width));
-  return out;
-}
-
-function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
+  return { result, validationProbabilities };
 }
 
 /** One example per embedded window. */
